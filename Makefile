@@ -1,0 +1,80 @@
+# Helsebro. `make demo` and `make test` on a fresh Debian 12 machine install
+# what they need first (apt-get, through sudo when not root; npm for test tools).
+
+CC ?= cc
+CSTD = -std=c17 -D_GNU_SOURCE
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+       -Wvla -Wwrite-strings
+CFLAGS_COMMON = $(CSTD) $(WARN) -pthread -I/usr/include/postgresql
+LIBS = -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -pthread
+
+RELEASE_CFLAGS = $(CFLAGS_COMMON) -O2 -g
+SAN_CFLAGS = $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+
+SRC = $(shell find src -name '*.c' | sort)
+HDR = $(shell find src -name '*.h')
+MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
+LIB_SRC = $(filter-out src/main.c,$(SRC))
+UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+
+APT_PACKAGES = build-essential libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev \
+               libsodium-dev postgresql chromium wrk nodejs npm nginx-light
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps test-deps test unit demo bench clean format
+
+all: build/helsebro
+
+build/migrations.c: $(MIGRATIONS) tools/embed_migrations.sh
+	@mkdir -p build
+	sh tools/embed_migrations.sh db/migrations > $@
+
+build/helsebro: $(SRC) $(HDR) build/migrations.c
+	$(CC) $(RELEASE_CFLAGS) -o $@ $(SRC) build/migrations.c $(LIBS)
+
+build/san/helsebro: $(SRC) $(HDR) build/migrations.c
+	@mkdir -p build/san
+	$(CC) $(SAN_CFLAGS) -o $@ $(SRC) build/migrations.c $(LIBS)
+
+build/san/%: tests/unit/%.c tests/unit/harness.h $(LIB_SRC) $(HDR) build/migrations.c
+	@mkdir -p build/san
+	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(LIB_SRC) build/migrations.c $(LIBS)
+
+# Installs the Debian packages that are missing (nothing when all are there).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing:$$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-deps: deps tests/node_modules/.installed
+
+unit: $(addprefix build/san/,$(UNIT_TESTS))
+
+test: test-deps build/helsebro build/san/helsebro unit
+	@sh tests/run.sh
+
+demo: deps build/helsebro
+	@mkdir -p var
+	./build/helsebro seed demo --db sqlite:var/demo.db
+	@echo
+	@echo "Helsebro: open http://127.0.0.1:8080 and log in with one of the users above."
+	./build/helsebro serve --db sqlite:var/demo.db --listen 127.0.0.1:8080
+
+bench: deps build/helsebro
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	sh bench/run.sh
+
+format:
+	clang-format -i $(SRC) $(HDR)
+
+clean:
+	rm -rf build

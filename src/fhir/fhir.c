@@ -1,0 +1,124 @@
+/* fhir: OperationOutcome, CapabilityStatement, Bundle helpers. */
+#include "fhir.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+#include "fhir_int.h"
+
+static const struct {
+    int code;
+    const char *issue;
+} issue_codes[] = {
+    {HB_INVALID, "invalid"},        {HB_UNAUTHORIZED, "login"},  {HB_FORBIDDEN, "forbidden"},
+    {HB_NOT_FOUND, "not-found"},    {HB_METHOD, "not-supported"}, {HB_CONFLICT, "conflict"},
+    {HB_PRECONDITION, "conflict"},  {HB_TOO_LARGE, "too-long"},  {HB_MEDIA_TYPE, "not-supported"},
+    {HB_UNPROCESSABLE, "invalid"},  {HB_LOCKED, "throttled"},    {HB_UNAVAILABLE, "transient"},
+};
+
+void hb_fhir_render_error(struct hb_request *req, const struct hb_error *err)
+{
+    const char *code = "exception";
+    for (size_t i = 0; i < sizeof(issue_codes) / sizeof(issue_codes[0]); i++)
+        if (issue_codes[i].code == err->code)
+            code = issue_codes[i].issue;
+    json_t *issue = json_pack("{s:s,s:s,s:s}", "severity",
+                              hb_err_status(err->code) >= 500 ? "fatal" : "error", "code", code,
+                              "diagnostics", err->message);
+    if (err->field[0])
+        json_object_set_new(issue, "expression", json_pack("[s]", err->field));
+    json_t *oo = json_pack("{s:s,s:[o]}", "resourceType", "OperationOutcome", "issue", issue);
+    hb_resp_content_type(req, HB_FHIR_TYPE);
+    hb_resp_json(req, hb_err_status(err->code), oo);
+}
+
+void hb__fhir_respond(struct hb_request *req, int status, json_t *res)
+{
+    hb_resp_content_type(req, HB_FHIR_TYPE);
+    hb_resp_json(req, status, res);
+}
+
+void hb__fhir_respond_stored(struct hb_request *req, int status, const char *json, size_t len,
+                             int version)
+{
+    char etag[24];
+    snprintf(etag, sizeof(etag), "W/\"%d\"", version);
+    hb_resp_header(req, "ETag", etag);
+    char *body = hb_xmalloc(len + 1);
+    memcpy(body, json, len);
+    body[len] = '\0';
+    hb_resp_raw(req, status, HB_FHIR_TYPE, body, len);
+}
+
+const char *hb__fhir_base(struct hb_request *req)
+{
+    const char *host = hb_req_header(req, "Host");
+    /* Only characters a host and port can have, so a forged Host cannot inject. */
+    if (!host || !*host || strlen(host) > 100 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+                                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                              "0123456789.-:[]") != strlen(host))
+        host = "localhost";
+    return hb_arena_printf(hb_req_arena(req), "http://%s/fhir", host);
+}
+
+json_t *hb__fhir_bundle(const char *type)
+{
+    return json_pack("{s:s,s:s,s:[]}", "resourceType", "Bundle", "type", type, "entry");
+}
+
+/* ---- CapabilityStatement: exactly what the routes serve ---- */
+int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
+{
+    (void)err;
+    json_t *patient = json_pack(
+        "{s:s,s:s,s:[{s:s},{s:s},{s:s},{s:s},{s:s},{s:s}],s:b,s:s,s:b,s:b,"
+        "s:[{s:s,s:s,s:s},{s:s,s:s,s:s},{s:s,s:s,s:s},{s:s,s:s,s:s}]}",
+        "type", "Patient", "profile", "http://hl7.org/fhir/StructureDefinition/Patient",
+        "interaction", "code", "read", "code", "vread", "code", "update", "code",
+        "history-instance", "code", "create", "code", "search-type", "readHistory", 1,
+        "versioning", "versioned-update", "updateCreate", 0, "conditionalUpdate", 0,
+        "searchParam", "name", "identifier", "type", "token", "documentation",
+        "urn:oid:2.16.578.1.12.4.1.4.1 (fødselsnummer) or .4.2 (D-nummer)", "name", "name",
+        "type", "string", "documentation", "Starts with, case-insensitive, given or family",
+        "name", "birthdate", "type", "date", "documentation", "Exact date YYYY-MM-DD", "name",
+        "_count", "type", "number", "documentation", "Page size 1-100 (default 20)");
+    json_t *rest = json_array();
+    json_array_append_new(rest, patient);
+    static const char *const plain[][2] = {
+        {"Organization", "http://hl7.org/fhir/StructureDefinition/Organization"},
+        {"Location", "http://hl7.org/fhir/StructureDefinition/Location"},
+    };
+    for (size_t i = 0; i < 2; i++)
+        json_array_append_new(
+            rest, json_pack("{s:s,s:s,s:[{s:s},{s:s}],s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},"
+                            "{s:s,s:s}]}",
+                            "type", plain[i][0], "profile", plain[i][1], "interaction", "code",
+                            "read", "code", "search-type", "searchParam", "name", "name", "type",
+                            "string", "name", "identifier", "type", "token", "name", "type",
+                            "type", "token", "name", "_count", "type", "number"));
+    json_array_append_new(
+        rest, json_pack("{s:s,s:s,s:[{s:s}],s:[{s:s,s:s},{s:s,s:s}]}", "type", "AuditEvent",
+                        "profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent",
+                        "interaction", "code", "search-type", "searchParam", "name", "patient",
+                        "type", "reference", "name", "_count", "type", "number"));
+    json_t *cs = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:[s],"
+        "s:[{s:s,s:s,s:{s:[{s:[{s:s,s:s}]}],s:s},s:o}]}",
+        "resourceType", "CapabilityStatement", "status", "active", "date", "2026-11-24",
+        "publisher", "Helsebro", "kind", "instance", "name", "Helsebro", "title",
+        "Helsebro FHIR API", "software", "name", "Helsebro", "version", "0.1", "fhirVersion",
+        "4.0.1", "format", "json", "rest", "mode", "server", "documentation",
+        "Patient data is given only through a relation (tjenstlig behov) and every access is "
+        "audited.",
+        "security", "service", "coding", "system",
+        "http://terminology.hl7.org/CodeSystem/restful-security-service", "code", "OAuth",
+        "description", "Bearer token from `helsebro token create`, or a session cookie.",
+        "resource", rest);
+    json_object_set_new(cs, "implementation",
+                        json_pack("{s:s,s:s}", "description", "Helsebro", "url",
+                                  hb__fhir_base(req)));
+    hb__fhir_respond(req, 200, cs);
+    return 0;
+}

@@ -1,0 +1,259 @@
+/* helsebro: parses the command line and dispatches subcommands from a table. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "cli.h"
+#include "core/banned.h"
+#include "org/org.h"
+#include "seed/seed.h"
+#include "server.h"
+#include "store/store.h"
+
+static const struct hb_opt db_only[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {NULL, NULL, NULL},
+};
+
+/* Opens --db (required) and applies migrations. Returns 0 or prints and exits code. */
+static int open_db(const struct hb_cli *cli, const char *cmd, struct hb_store **s, int *applied)
+{
+    const char *db = hb_cli_get(cli, "db", NULL);
+    if (!db)
+        return hb_cli_die("%s: --db is required (sqlite:PATH or postgresql://...)", cmd);
+    struct hb_error err = {0};
+    if (hb_store_open(db, 2, s, &err) || hb_store_migrate(*s, applied, &err)) {
+        hb_store_free(*s);
+        *s = NULL;
+        return hb_cli_die("%s: %s", cmd, err.message);
+    }
+    return 0;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "migrate", "Apply the database migrations not yet applied.", db_only,
+                     argc, argv))
+        return cli.exit_code;
+    struct hb_store *s;
+    int applied = 0;
+    if (open_db(&cli, "migrate", &s, &applied))
+        return 1;
+    printf("%d migration(s) applied\n", applied);
+    hb_store_free(s);
+    return 0;
+}
+
+static void progress(int done, int count)
+{
+    fprintf(stderr, "\rpatients: %d/%d", done, count);
+    if (done == count)
+        fputc('\n', stderr);
+}
+
+static const struct hb_opt gen_opts[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {"count", "N", "how many synthetic patients (default 1000)"},
+    {"municipality", "NR", "kommunenummer they live in (default 4631 Alver)"},
+    {NULL, NULL, NULL},
+};
+
+static int cmd_seed(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "seed",
+                     "seed demo: load the demo helsefellesskap (migrates first).\n"
+                     "seed patients: add generated synthetic patients (for benchmarks).",
+                     gen_opts, argc, argv))
+        return cli.exit_code;
+    const char *what = cli.npositional ? cli.positional[0] : NULL;
+    if (!what || (strcmp(what, "demo") != 0 && strcmp(what, "patients") != 0))
+        return hb_cli_die("seed: say what to seed: `seed demo` or `seed patients`");
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "seed", &s, &applied))
+        return 1;
+    struct hb_error err = {0};
+    int rc;
+    if (strcmp(what, "demo") == 0) {
+        rc = hb_seed_demo(s, stdout, &err);
+        if (rc == 1)
+            printf("The database has organisations already; demo data not loaded again.\n");
+    } else {
+        int64_t count;
+        if (hb_cli_int(&cli, "count", 1000, 1, 10000000, &count)) {
+            hb_store_free(s);
+            return 2;
+        }
+        rc = hb_seed_patients(s, (int)count, hb_cli_get(&cli, "municipality", NULL), progress,
+                              &err);
+    }
+    hb_store_free(s);
+    if (rc < 0)
+        return hb_cli_die("seed: %s", err.message);
+    return 0;
+}
+
+static int cmd_org(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "org", "org list: one organisation or unit a line: id, type, name.",
+                     db_only, argc, argv))
+        return cli.exit_code;
+    if (cli.npositional != 1 || strcmp(cli.positional[0], "list") != 0)
+        return hb_cli_die("org: the subcommand is `org list`");
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "org", &s, &applied))
+        return 1;
+    struct hb_error err = {0};
+    struct hb_db *db = hb_store_acquire(s, &err);
+    struct hb_arena *a = hb_arena_new();
+    int rc = db ? 0 : HB_UNAVAILABLE;
+    for (int units = 0; units < 2 && rc == 0; units++) {
+        struct hb_org_query q = {.units = units, .count = 100000};
+        struct hb_org *o;
+        int n;
+        if ((rc = hb_org_list(db, &q, a, &o, &n, &err)))
+            break;
+        for (int i = 0; i < n; i++)
+            printf("%lld\t%s\t%s\n", (long long)o[i].id, units ? o[i].unit_type : o[i].type,
+                   o[i].name);
+    }
+    hb_arena_free(a);
+    hb_store_release(s, db);
+    hb_store_free(s);
+    if (rc)
+        return hb_cli_die("org list: %s", err.message);
+    return 0;
+}
+
+static const struct hb_opt user_opts[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {"username", "U", "login name: lowercase letters, digits, . - _"},
+    {"name", "\"Full Name\"", "the person's full name"},
+    {"role", "ROLE",
+     "admin, hospital-clinician, municipal-clinician, allocation-office, gp, analyst or patient"},
+    {"org", "ORG_ID", "the organisation the user works for (see `org list`)"},
+    {"patient", "PATIENT_ID", "role patient only: the user's own patient record"},
+    {NULL, NULL, NULL},
+};
+
+static int cmd_user(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "user",
+                     "user add: add a user; the password is read from standard input.",
+                     user_opts, argc, argv))
+        return cli.exit_code;
+    if (cli.npositional != 1 || strcmp(cli.positional[0], "add") != 0)
+        return hb_cli_die("user: the subcommand is `user add`");
+    enum hb_role role;
+    if (hb_role_parse(hb_cli_get(&cli, "role", NULL), &role) != 0)
+        return hb_cli_die("user add: --role must be one of admin, hospital-clinician, "
+                          "municipal-clinician, allocation-office, gp, analyst, patient");
+    int64_t org, patient;
+    if (!hb_cli_get(&cli, "org", NULL))
+        return hb_cli_die("user add: --org is required (see `helsebro org list`)");
+    if (hb_cli_int(&cli, "org", 0, 1, INT64_MAX, &org) ||
+        hb_cli_int(&cli, "patient", 0, 1, INT64_MAX, &patient))
+        return 2;
+    char pw[HB_PASSWORD_MAX + 2] = "";
+    if (!fgets(pw, sizeof(pw), stdin))
+        return hb_cli_die("user add: give the password on standard input");
+    pw[strcspn(pw, "\r\n")] = '\0';
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "user add", &s, &applied)) {
+        sodium_memzero(pw, sizeof(pw));
+        return 1;
+    }
+    struct hb_error err = {0};
+    int64_t id = 0;
+    int rc = hb_auth_user_add(s, hb_cli_get(&cli, "username", NULL),
+                              hb_cli_get(&cli, "name", NULL), role, org, patient, pw, &id, &err);
+    sodium_memzero(pw, sizeof(pw));
+    hb_store_free(s);
+    if (rc)
+        return hb_cli_die("user add: %s%s%s", err.field[0] ? err.field : "",
+                          err.field[0] ? ": " : "", err.message);
+    printf("%lld\n", (long long)id);
+    return 0;
+}
+
+static const struct hb_opt token_opts[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {"username", "U", "the user the integration acts as"},
+    {NULL, NULL, NULL},
+};
+
+static int cmd_token(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "token",
+                     "token create: print a new API bearer token for a system integration.\n"
+                     "It is shown once; only its hash is stored.",
+                     token_opts, argc, argv))
+        return cli.exit_code;
+    if (cli.npositional != 1 || strcmp(cli.positional[0], "create") != 0)
+        return hb_cli_die("token: the subcommand is `token create`");
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "token create", &s, &applied))
+        return 1;
+    struct hb_error err = {0};
+    char token[64];
+    int rc = hb_auth_token_create(s, hb_cli_get(&cli, "username", NULL), token, &err);
+    hb_store_free(s);
+    if (rc)
+        return hb_cli_die("token create: %s", err.message);
+    printf("%s\n", token);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"serve", hb_cmd_serve, "serve the web UI, JSON API and FHIR API"},
+    {"migrate", cmd_migrate, "apply database migrations"},
+    {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
+    {"org", cmd_org, "list organisations and units (org list)"},
+    {"user", cmd_user, "add a user (user add), password on standard input"},
+    {"token", cmd_token, "create an API bearer token (token create)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: helsebro COMMAND [options]\n\n"
+               "Helsebro: one place for a helsefellesskap's shared care.\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nRun `helsebro COMMAND --help` for the options of one command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fputs("helsebro: libsodium could not start\n", stderr);
+        return 1;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "helsebro: unknown command %s (see helsebro --help)\n", argv[1]);
+    return 2;
+}

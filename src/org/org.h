@@ -1,0 +1,64 @@
+/* org: the helsefellesskap, hospital trust, hospitals, municipalities with
+ * population by sex and age band, units and GP offices. */
+#ifndef HB_ORG_H
+#define HB_ORG_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+#include "../store/store.h"
+
+/* Organisation types and unit types, with Norwegian labels. */
+#define HB_ORG_TYPES(X)                                                            \
+    X("helsefellesskap", "Helsefellesskap")                                        \
+    X("hf", "Helseforetak")                                                        \
+    X("hospital", "Sykehus")                                                       \
+    X("municipality", "Kommune")                                                   \
+    X("unit", "Enhet")                                                             \
+    X("gp-office", "Fastlegekontor")
+#define HB_UNIT_TYPES(X)                                                           \
+    X("hospital-ward", "Sykehusavdeling")                                          \
+    X("kad", "KAD/ØHD")                                                            \
+    X("sykestue", "Sykestue")                                                      \
+    X("joint-unit", "Felles enhet")                                                \
+    X("short-term-nursing-home", "Korttidsplass sykehjem")                         \
+    X("home-care", "Hjemmetjeneste")
+
+/* Returns the Norwegian label of an org or unit type, or NULL when unknown. */
+const char *hb_org_type_label(const char *type);
+const char *hb_unit_type_label(const char *unit_type);
+
+struct hb_org {
+    int64_t id, parent_id;
+    const char *type, *unit_type, *name, *kommunenummer, *orgnr, *site, *parent_name;
+    int beds, version;
+    int64_t updated_at;
+};
+
+/* Inserts o inside a write (id assigned when 0) with its change record. */
+int hb_org_add(struct hb_db *db, struct hb_org *o, int64_t user_id, struct hb_error *err);
+/* Adds population rows for a municipality inside a write. */
+int hb_org_population_add(struct hb_db *db, int64_t municipality_id, int year, const char *sex,
+                          const char *age_band, int count, struct hb_error *err);
+
+struct hb_org_query {
+    bool units;         /* units (Location) instead of organisations */
+    const char *type;   /* org type or unit type; NULL: any */
+    const char *name;   /* case-insensitive prefix of the name; NULL: any */
+    const char *ident;  /* kommunenummer or orgnr; NULL: any */
+    int count;
+};
+/* Lists matching organisations ordered by type and name; strings in arena. */
+int hb_org_list(struct hb_db *db, const struct hb_org_query *q, struct hb_arena *arena,
+                struct hb_org **out, int *n, struct hb_error *err);
+int hb_org_get(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_org *out,
+               struct hb_error *err);
+/* The organisation overview for the UI: municipalities with population in the
+ * latest year and their units, hospitals with their wards, GP offices. */
+int hb_org_overview(struct hb_db *db, struct hb_arena *arena, json_t **out, struct hb_error *err);
+
+/* FHIR Organization (non-units) or Location (units) for o. New reference. */
+json_t *hb_org_fhir(const struct hb_org *o);
+
+#endif

@@ -1,0 +1,180 @@
+/* patient: /api/patients for the web UI. */
+#include "patient_api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../app.h"
+#include "../core/banned.h"
+#include "patient.h"
+
+static int age_of(const char *birth_date)
+{
+    int64_t y = 0, m = 0, d = 0;
+    if (hb_parse_i64(birth_date, 4, 1800, 2200, &y) || hb_parse_i64(birth_date + 5, 2, 1, 12, &m) ||
+        hb_parse_i64(birth_date + 8, 2, 1, 31, &d))
+        return 0;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    int age = tm.tm_year + 1900 - (int)y;
+    if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+        age--;
+    return age;
+}
+
+static json_t *summary(const struct hb_patient *p, const char *relation, struct hb_arena *a)
+{
+    char bd[11];
+    /* Norwegian date form dd.mm.åååå */
+    snprintf(bd, sizeof(bd), "%.2s.%.2s.%.4s", p->birth_date + 8, p->birth_date + 5,
+             p->birth_date);
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s?,s:s?}", "id",
+                          hb_arena_printf(a, "%lld", (long long)p->id), "nid", p->nid, "family",
+                          p->family, "given", p->given, "birthDate", p->birth_date,
+                          "birthDateLocal", bd, "age", age_of(p->birth_date), "sex",
+                          p->female ? "kvinne" : "mann", "municipality", p->municipality_name,
+                          "relation", relation);
+    return j;
+}
+
+/* Every word of q must start one of the patient's names. */
+static bool words_match(struct hb_arena *a, const char *q, const struct hb_patient *p)
+{
+    const char *names = hb_fold(a, hb_arena_printf(a, "%s %s", p->given, p->family));
+    const char *w = hb_fold(a, q);
+    while (*w) {
+        while (*w == ' ')
+            w++;
+        size_t n = strcspn(w, " ");
+        if (!n)
+            break;
+        bool found = false;
+        for (const char *s = names; *s && !found; s += strcspn(s, " "), s += *s == ' ')
+            found = strncmp(s, w, n) == 0;
+        if (!found)
+            return false;
+        w += n;
+    }
+    return true;
+}
+
+int hb_api_patient_search(struct hb_request *req, struct hb_error *err)
+{
+    const char *q = hb_req_query(req, "q");
+    const char *sort = hb_req_query(req, "sort");
+    struct hb_arena *a = hb_req_arena(req);
+    if (!q || !*q || strlen(q) > 100)
+        return hb_fail(err, HB_INVALID, "q", "Skriv navn eller fødselsnummer (1-100 tegn)");
+    if (sort && strcmp(sort, "name") != 0 && strcmp(sort, "birthDate") != 0)
+        return hb_fail(err, HB_INVALID, "sort", "sort må være name eller birthDate");
+    struct hb_patient_query pq = {.count = 50};
+    bool digits = strspn(q, "0123456789") == strlen(q);
+    if (digits) {
+        struct hb_nid nid;
+        if (hb_nid_parse(q, &nid, err) != 0)
+            return hb_fail(err, HB_INVALID, "q", "%s", err->message);
+        pq.nid = q;
+    } else {
+        const char *w = q;
+        while (*w == ' ')
+            w++;
+        pq.name = hb_arena_strndup(a, w, strcspn(w, " "));
+        if (!*pq.name)
+            return hb_fail(err, HB_INVALID, "q", "Skriv navn eller fødselsnummer");
+    }
+    struct hb_store *s = hb_app_store(req);
+    const struct hb_user *u = hb_app_user(req);
+    struct hb_patient *res;
+    int n;
+    int64_t next;
+    int rc = hb_patient_search(s, u, &pq, a, &res, &n, &next, err);
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    int keep = 0;
+    for (int i = 0; i < n; i++)
+        if (digits || words_match(a, q, &res[i]))
+            res[keep++] = res[i];
+    /* Sort by family, given (default) or birth date. */
+    for (int i = 1; i < keep; i++) {
+        struct hb_patient t = res[i];
+        int j = i - 1;
+        while (j >= 0) {
+            int c = sort && strcmp(sort, "birthDate") == 0
+                        ? strcmp(res[j].birth_date, t.birth_date)
+                        : strcmp(hb_fold(a, hb_arena_printf(a, "%s %s", res[j].family, res[j].given)),
+                                 hb_fold(a, hb_arena_printf(a, "%s %s", t.family, t.given)));
+            if (c <= 0)
+                break;
+            res[j + 1] = res[j];
+            j--;
+        }
+        res[j + 1] = t;
+    }
+    for (int i = 0; i < keep; i++)
+        json_array_append_new(list, summary(&res[i], NULL, a));
+    json_t *out = json_pack("{s:o,s:b}", "results", list, "more", next != 0);
+    /* An exact national id the user has no relation to: say so, so the UI can
+     * offer emergency access. The denial is audited. */
+    if (digits && n == 0) {
+        struct hb_patient_query exact = {.nid = q, .count = 1};
+        struct hb_db *db = hb_store_acquire(s, err);
+        if (!db) {
+            json_decref(out);
+            return HB_UNAVAILABLE;
+        }
+        static const char SQL_ID_BY_NID[] = "SELECT id FROM patient WHERE nid = ?";
+        struct hb_stmt *st;
+        int64_t pid = 0;
+        if ((rc = hb_db_stmt(db, SQL_ID_BY_NID, &st, err)) == 0) {
+            hb_stmt_text(st, 1, exact.nid);
+            if ((rc = hb_stmt_step(st, err)) == 1)
+                pid = hb_stmt_col_int(st, 0);
+            hb_stmt_done(st);
+        }
+        hb_store_release(s, db);
+        if (rc < 0) {
+            json_decref(out);
+            return rc;
+        }
+        if (pid) {
+            struct hb_audit au = {.patient_id = pid, .action = "search",
+                                  .what = hb_arena_printf(a, "Patient/%lld", (long long)pid),
+                                  .allowed = false};
+            if ((rc = hb_audit_write(s, u, &au, 1, err))) {
+                json_decref(out);
+                return rc;
+            }
+            json_object_set_new(out, "restricted",
+                                json_pack("{s:s}", "id", hb_arena_printf(a, "%lld", (long long)pid)));
+        }
+    }
+    hb_resp_json(req, 200, out);
+    return 0;
+}
+
+int hb_api_patient_get(struct hb_request *req, struct hb_error *err)
+{
+    int64_t id;
+    int rc = hb_app_id_param(req, 0, &id, err);
+    if (rc)
+        return rc;
+    struct hb_patient p;
+    const char *relation;
+    struct hb_arena *a = hb_req_arena(req);
+    if ((rc = hb_patient_open(hb_app_store(req), hb_app_user(req), id, "read", a, &p, &relation,
+                              err)))
+        return rc;
+    json_t *j = summary(&p, relation, a);
+    json_object_set_new(j, "version", json_integer(p.version));
+    char no[32];
+    hb_time_no(p.updated_at, no, sizeof(no));
+    json_object_set_new(j, "updatedLocal", json_string(no));
+    json_object_set_new(j, "kommunenummer",
+                        p.kommunenummer ? json_string(p.kommunenummer) : json_null());
+    hb_resp_json(req, 200, j);
+    return 0;
+}

@@ -1,0 +1,403 @@
+/* seed: demo data for Helsefellesskap Helse Bergen and Region Nordhordland.
+ * Every national id is synthetic (month + 80). */
+#include "seed.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../auth/auth.h"
+#include "../core/banned.h"
+#include "../org/org.h"
+#include "../patient/patient.h"
+
+/* Population of the Nordhordland municipalities, approximately (2025). */
+static const struct {
+    const char *nr, *name;
+    int population;
+} municipalities[] = {
+    {"4631", "Alver", 30200},    {"4630", "Osterøy", 8200},  {"4628", "Vaksdal", 3950},
+    {"4632", "Austrheim", 2900}, {"4635", "Gulen", 2300},    {"4634", "Masfjorden", 1640},
+    {"4633", "Fedje", 510},      {"4629", "Modalen", 390},
+};
+enum { N_MUNI = sizeof(municipalities) / sizeof(municipalities[0]) };
+
+/* Age bands with their share of the population (per mille) and of patients
+ * using health services (per mille, weighted towards the old). */
+static const struct {
+    const char *band;
+    int lo, hi, pop_pm, patient_pm;
+} bands[] = {
+    {"0-17", 0, 17, 210, 60},   {"18-49", 18, 49, 370, 150}, {"50-66", 50, 66, 210, 180},
+    {"67-79", 67, 79, 130, 270}, {"80-89", 80, 89, 60, 250},  {"90+", 90, 99, 20, 90},
+};
+enum { N_BANDS = sizeof(bands) / sizeof(bands[0]) };
+
+static const char *const female_names[] = {"Kari", "Ingrid", "Anne", "Marit", "Liv", "Solveig",
+                                           "Astrid", "Berit", "Randi", "Gunn", "Nora", "Emma",
+                                           "Sigrid", "Åse", "Ragnhild", "Synnøve", "Ida", "Maja"};
+static const char *const male_names[] = {"Ola", "Nils", "Lars", "Knut", "Per", "Arne", "Olav",
+                                         "Johannes", "Bjørn", "Magnus", "Sverre", "Jakob",
+                                         "Tore", "Øystein", "Håkon", "Leif", "Emil", "Kristian"};
+static const char *const family_names[] = {
+    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Nilsen", "Haugland", "Mjøs",
+    "Knarvik", "Lygre", "Hope", "Brekke", "Sæbø", "Fosse", "Vik", "Myking", "Hjelmtveit",
+    "Rossland", "Solheim", "Øvretveit", "Instanes", "Hosøy", "Aasheim", "Frøyset"};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+struct rng {
+    uint64_t s;
+};
+
+static unsigned rnd(struct rng *r, unsigned n)
+{
+    r->s = r->s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)((r->s >> 33) % n);
+}
+
+/* ---- organisations ---- */
+struct demo {
+    int64_t hf_fellesskap, hf, hospital, ward_med, ward_geri, muni[N_MUNI], kad, kort_alver,
+        home_alver, gp_office[5], gp_user[5];
+    int64_t patient_demo;
+    struct rng rng;
+};
+
+static int add(struct hb_db *db, int64_t *id, const char *type, const char *unit_type,
+               const char *name, int64_t parent, const char *nr, const char *orgnr,
+               const char *site, int beds, struct hb_error *err)
+{
+    struct hb_org o = {.type = type, .unit_type = unit_type, .name = name, .parent_id = parent,
+                       .kommunenummer = nr, .orgnr = orgnr, .site = site, .beds = beds};
+    int rc = hb_org_add(db, &o, 0, err);
+    if (rc == 0 && id)
+        *id = o.id;
+    return rc;
+}
+
+static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    struct demo *d = arg;
+    int rc;
+#define TRY(x)                                                                                 \
+    if ((rc = (x)))                                                                            \
+        return rc;
+    TRY(add(db, &d->hf_fellesskap, "helsefellesskap", NULL, "Helsefellesskap Helse Bergen", 0,
+            NULL, NULL, NULL, 0, err));
+    TRY(add(db, &d->hf, "hf", NULL, "Helse Bergen HF", d->hf_fellesskap, NULL, "983974724",
+            NULL, 0, err));
+    TRY(add(db, &d->hospital, "hospital", NULL, "Haukeland universitetssjukehus", d->hf, NULL,
+            NULL, "Bergen", 0, err));
+    TRY(add(db, &d->ward_med, "unit", "hospital-ward", "Medisinsk avdeling", d->hospital, NULL,
+            NULL, "Haukeland", 32, err));
+    TRY(add(db, &d->ward_geri, "unit", "hospital-ward", "Geriatrisk seksjon", d->hospital, NULL,
+            NULL, "Haukeland", 16, err));
+    TRY(add(db, NULL, "unit", "hospital-ward", "Ortopedisk avdeling", d->hospital, NULL, NULL,
+            "Haukeland", 24, err));
+    TRY(add(db, NULL, "unit", "hospital-ward", "Lungeavdelingen", d->hospital, NULL, NULL,
+            "Haukeland", 20, err));
+    for (int i = 0; i < N_MUNI; i++) {
+        TRY(add(db, &d->muni[i], "municipality", NULL, municipalities[i].name, d->hf_fellesskap,
+                municipalities[i].nr, NULL, NULL, 0, err));
+        for (int b = 0; b < N_BANDS; b++) {
+            int total = municipalities[i].population * bands[b].pop_pm / 1000;
+            int women = bands[b].lo >= 80 ? total * 6 / 10 : total / 2;
+            TRY(hb_org_population_add(db, d->muni[i], 2025, "female", bands[b].band, women, err));
+            TRY(hb_org_population_add(db, d->muni[i], 2025, "male", bands[b].band, total - women,
+                                      err));
+        }
+    }
+    TRY(add(db, &d->kad, "unit", "kad", "KAD Region Nordhordland Helsehus", d->muni[0], NULL,
+            NULL, "Knarvik", 8, err));
+    TRY(add(db, &d->kort_alver, "unit", "short-term-nursing-home", "Korttidsavdeling Alver",
+            d->muni[0], NULL, NULL, "Knarvik", 12, err));
+    TRY(add(db, &d->home_alver, "unit", "home-care", "Heimetenesta Alver", d->muni[0], NULL,
+            NULL, "Knarvik", 0, err));
+    TRY(add(db, NULL, "unit", "short-term-nursing-home", "Osterøy korttidsavdeling", d->muni[1],
+            NULL, NULL, "Lonevåg", 8, err));
+    static const struct {
+        const char *name;
+        int muni;
+    } offices[5] = {{"Knarvik legesenter", 0},
+                    {"Lindås legekontor", 0},
+                    {"Osterøy legekontor", 1},
+                    {"Vaksdal legekontor", 2},
+                    {"Nordhordland vest legekontor", 3}};
+    for (int i = 0; i < 5; i++)
+        TRY(add(db, &d->gp_office[i], "gp-office", NULL, offices[i].name, d->muni[offices[i].muni],
+                NULL, NULL, NULL, 0, err));
+    return 0;
+#undef TRY
+}
+
+/* ---- patients ---- */
+static const char SQL_NID_USED[] = "SELECT 1 FROM patient WHERE nid = ?";
+static const char SQL_STAY_ADD[] =
+    "INSERT INTO stay (id, patient_id, unit_id, start_at) VALUES (?, ?, ?, ?)";
+
+struct patients {
+    struct demo *d;
+    int muni;   /* index, or -1: spread by population */
+    int count;  /* in this transaction */
+    int64_t muni_id, gp_user, gp_office; /* for the generator (muni_id != 0) */
+    int stays;  /* demo: open stays to create */
+    bool demo_patient;
+    unsigned seq;
+};
+
+static int pick_band(struct rng *r)
+{
+    unsigned x = rnd(r, 1000), acc = 0;
+    for (int b = 0; b < N_BANDS; b++) {
+        acc += (unsigned)bands[b].patient_pm;
+        if (x < acc)
+            return b;
+    }
+    return N_BANDS - 1;
+}
+
+static int pick_muni(struct rng *r)
+{
+    int total = 0;
+    for (int i = 0; i < N_MUNI; i++)
+        total += municipalities[i].population;
+    int x = (int)rnd(r, (unsigned)total);
+    for (int i = 0; i < N_MUNI; i++) {
+        if (x < municipalities[i].population)
+            return i;
+        x -= municipalities[i].population;
+    }
+    return 0;
+}
+
+static int nid_used(struct hb_db *db, const char *nid, struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_NID_USED, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_text(st, 1, nid);
+    rc = hb_stmt_step(st, err);
+    hb_stmt_done(st);
+    return rc;
+}
+
+static int one_patient(struct hb_db *db, struct patients *ps, int index, struct hb_arena *a,
+                       struct hb_error *err)
+{
+    struct demo *d = ps->d;
+    struct rng *r = &d->rng;
+    struct hb_patient p = {0};
+    bool female = rnd(r, 2) == 0;
+    int band = pick_band(r);
+    int age = bands[band].lo + (int)rnd(r, (unsigned)(bands[band].hi - bands[band].lo + 1));
+    int year = 2026 - age, month = 1 + (int)rnd(r, 12), day = 1 + (int)rnd(r, 28);
+    if (ps->demo_patient && index == 0) {
+        female = true;
+        year = 1941;
+        month = 3;
+        day = 14;
+    }
+    int rc;
+    for (int tries = 0;; tries++) {
+        if (tries > 50)
+            return hb_fail(err, HB_INTERNAL, NULL, "no free synthetic id");
+        if (hb_nid_make_synthetic(year, month, day, female, ps->seq, p.nid) != 0)
+            return hb_fail(err, HB_INTERNAL, NULL, "cannot make a synthetic id");
+        ps->seq += 7;
+        if ((rc = nid_used(db, p.nid, err)) < 0)
+            return rc;
+        if (rc == 0)
+            break;
+    }
+    p.nid_kind = HB_NID_FNR;
+    p.female = female;
+    snprintf(p.birth_date, sizeof(p.birth_date), "%04u-%02u-%02u", (unsigned)year % 10000,
+             (unsigned)month % 100, (unsigned)day % 100);
+    if (ps->demo_patient && index == 0) {
+        p.given = "Ingrid Marie";
+        p.family = "Haugland";
+    } else {
+        p.given = female ? female_names[rnd(r, COUNT(female_names))]
+                         : male_names[rnd(r, COUNT(male_names))];
+        p.family = family_names[rnd(r, COUNT(family_names))];
+    }
+    int m = ps->muni >= 0 ? ps->muni : pick_muni(r);
+    if (ps->demo_patient && index == 0)
+        m = 0; /* the demo patient lives in Alver */
+    if (ps->muni_id) {
+        p.municipality_id = ps->muni_id;
+        p.gp_user_id = ps->gp_user;
+        p.gp_org_id = ps->gp_office;
+    } else {
+        p.municipality_id = d->muni[m];
+        int gp = m == 0 ? (int)rnd(r, 2) : m == 1 ? 2 : m == 2 ? 3 : 4;
+        if (ps->demo_patient && index == 0)
+            gp = 0;
+        p.gp_user_id = d->gp_user[gp];
+        p.gp_org_id = d->gp_office[gp];
+    }
+    p.kommunenummer = municipalities[m].nr;
+    p.municipality_name = municipalities[m].name;
+    if ((rc = hb_patient_insert(db, &p, a, err)))
+        return rc;
+    if (ps->demo_patient && index == 0)
+        d->patient_demo = p.id;
+    /* Demo stays: the first patients aged 67+ stay in the KAD or a hospital ward. */
+    if (ps->stays > 0 && age >= 67 && !(ps->demo_patient && index == 0)) {
+        int64_t unit = ps->stays % 3 == 0 ? d->ward_geri : ps->stays % 2 ? d->kad : d->ward_med;
+        struct hb_stmt *st;
+        if ((rc = hb_db_stmt(db, SQL_STAY_ADD, &st, err)))
+            return rc;
+        hb_stmt_int(st, 1, hb_id_new());
+        hb_stmt_int(st, 2, p.id);
+        hb_stmt_int(st, 3, unit);
+        hb_stmt_int(st, 4, hb_now_us() - (int64_t)(1 + rnd(r, 96)) * 3600 * 1000000);
+        if ((rc = hb_stmt_run(st, err)) < 0)
+            return rc;
+        ps->stays--;
+    }
+    return 0;
+}
+
+static int patients_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    struct patients *ps = arg;
+    struct hb_arena *a = hb_arena_new();
+    int rc = 0;
+    for (int i = 0; i < ps->count && rc == 0; i++)
+        rc = one_patient(db, ps, i, a, err);
+    hb_arena_free(a);
+    return rc;
+}
+
+/* ---- users ---- */
+static const char SQL_ORG_COUNT[] = "SELECT COUNT(*) FROM org";
+
+static int64_t count_orgs(struct hb_store *s, struct hb_error *err)
+{
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return -1;
+    struct hb_stmt *st;
+    int64_t n = -1;
+    if (hb_db_stmt(db, SQL_ORG_COUNT, &st, err) == 0) {
+        if (hb_stmt_step(st, err) == 1)
+            n = hb_stmt_col_int(st, 0);
+        hb_stmt_done(st);
+    }
+    hb_store_release(s, db);
+    return n;
+}
+
+int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
+{
+    int64_t existing = count_orgs(s, err);
+    if (existing < 0)
+        return err->code ? err->code : HB_INTERNAL;
+    if (existing > 0)
+        return 1;
+    struct demo d = {.rng = {20261124}};
+    int rc = hb_store_write(s, orgs_tx, &d, err);
+    if (rc)
+        return rc;
+    static const char *const gp_names[5] = {"Dr. Sigrun Fastlege", "Dr. Eirik Lygre",
+                                            "Dr. Hanne Osterøy", "Dr. Petter Vaksdal",
+                                            "Dr. Mona Austrheim"};
+    static const char *const gp_users[5] = {"fastlege", "fastlege.lindas", "fastlege.osteroy",
+                                            "fastlege.vaksdal", "fastlege.austrheim"};
+    for (int i = 0; i < 5; i++)
+        if ((rc = hb_auth_user_add(s, gp_users[i], gp_names[i], HB_ROLE_GP, d.gp_office[i], 0,
+                                   HB_DEMO_PASSWORD, &d.gp_user[i], err)))
+            return rc;
+    struct patients ps = {.d = &d, .muni = -1, .count = 400, .stays = 14, .demo_patient = true,
+                          .seq = 11};
+    if ((rc = hb_store_write(s, patients_tx, &ps, err)))
+        return rc;
+    static const struct {
+        const char *username, *name;
+        enum hb_role role;
+        int org; /* 0 fellesskap, 1 med ward, 2 KAD, 3 Alver, 4 patient */
+        const char *what;
+    } users[] = {
+        {"admin", "Astrid Admin", HB_ROLE_ADMIN, 0, "administrator for helsefellesskapet"},
+        {"sykepleier.haukeland", "Hilde Sjukepleiar", HB_ROLE_HOSPITAL, 1,
+         "sykepleier, Medisinsk avdeling, Haukeland"},
+        {"sykepleier.kad", "Kjell KAD-sykepleier", HB_ROLE_MUNICIPAL, 2,
+         "sykepleier, KAD Region Nordhordland Helsehus"},
+        {"tildeling.alver", "Tone Tildeling", HB_ROLE_ALLOCATION, 3,
+         "tildelingskontoret i Alver kommune"},
+        {"analytiker", "Siri Sekretariat", HB_ROLE_ANALYST, 0, "sekretariatet/analyse"},
+        {"pasient", "Ingrid Marie Haugland", HB_ROLE_PATIENT, 4, "pasient i Alver"},
+    };
+    if (out) {
+        fprintf(out, "Demo-innlogginger (passord for alle: %s):\n", HB_DEMO_PASSWORD);
+        fprintf(out, "  %-22s %s\n", "fastlege", "fastlege, Knarvik legesenter");
+    }
+    for (size_t i = 0; i < COUNT(users); i++) {
+        int64_t org = users[i].org == 0   ? d.hf_fellesskap
+                      : users[i].org == 1 ? d.ward_med
+                      : users[i].org == 2 ? d.kad
+                      : users[i].org == 3 ? d.muni[0]
+                                          : d.muni[0];
+        int64_t patient = users[i].role == HB_ROLE_PATIENT ? d.patient_demo : 0;
+        if ((rc = hb_auth_user_add(s, users[i].username, users[i].name, users[i].role, org,
+                                   patient, HB_DEMO_PASSWORD, NULL, err)))
+            return rc;
+        if (out)
+            fprintf(out, "  %-22s %s\n", users[i].username, users[i].what);
+    }
+    return 0;
+}
+
+static const char SQL_MUNI_BY_NR[] =
+    "SELECT id FROM org WHERE type = 'municipality' AND kommunenummer = ?";
+static const char SQL_ANY_GP[] =
+    "SELECT u.id, u.org_id FROM app_user u WHERE u.role = 'gp' ORDER BY u.id LIMIT 1";
+
+int hb_seed_patients(struct hb_store *s, int count, const char *kommunenummer,
+                     void (*progress)(int done, int count), struct hb_error *err)
+{
+    struct demo d = {.rng = {(uint64_t)hb_now_us()}};
+    struct patients ps = {.d = &d, .muni = 0, .seq = (unsigned)hb_now_us()};
+    const char *nr = kommunenummer ? kommunenummer : "4631";
+    int m = -1;
+    for (int i = 0; i < N_MUNI; i++)
+        if (strcmp(municipalities[i].nr, nr) == 0)
+            m = i;
+    if (m < 0)
+        return hb_fail(err, HB_INVALID, "municipality", "%s is not a demo municipality", nr);
+    ps.muni = m;
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return HB_UNAVAILABLE;
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_MUNI_BY_NR, &st, err);
+    if (rc == 0) {
+        hb_stmt_text(st, 1, nr);
+        if ((rc = hb_stmt_step(st, err)) == 1)
+            ps.muni_id = hb_stmt_col_int(st, 0);
+        hb_stmt_done(st);
+    }
+    if (rc >= 0 && (rc = hb_db_stmt(db, SQL_ANY_GP, &st, err)) == 0) {
+        if ((rc = hb_stmt_step(st, err)) == 1) {
+            ps.gp_user = hb_stmt_col_int(st, 0);
+            ps.gp_office = hb_stmt_col_int(st, 1);
+        }
+        hb_stmt_done(st);
+    }
+    hb_store_release(s, db);
+    if (rc < 0)
+        return rc;
+    if (!ps.muni_id)
+        return hb_fail(err, HB_INVALID, "municipality",
+                       "municipality %s is not in the database: run seed demo first", nr);
+    for (int done = 0; done < count;) {
+        ps.count = count - done < 1000 ? count - done : 1000;
+        if ((rc = hb_store_write(s, patients_tx, &ps, err)))
+            return rc;
+        done += ps.count;
+        if (progress)
+            progress(done, count);
+    }
+    return 0;
+}

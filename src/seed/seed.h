@@ -1,0 +1,23 @@
+/* seed: the demo helsefellesskap and generated synthetic patients. */
+#ifndef HB_SEED_H
+#define HB_SEED_H
+
+#include <stdio.h>
+
+#include "../store/store.h"
+
+#define HB_DEMO_PASSWORD "helsebro-demo"
+
+/* Loads Helsefellesskap Helse Bergen with Region Nordhordland, units, GP
+ * offices, one user per role (password HB_DEMO_PASSWORD) and a few hundred
+ * synthetic patients. Does nothing and returns 1 when organisations exist
+ * already. Prints the demo logins to out (may be NULL). */
+int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err);
+
+/* Adds count synthetic patients living in the municipality with kommunenummer
+ * (NULL: spread over all, by population), in transactions of 1,000. Calls
+ * progress(done, count) after each. */
+int hb_seed_patients(struct hb_store *s, int count, const char *kommunenummer,
+                     void (*progress)(int done, int count), struct hb_error *err);
+
+#endif

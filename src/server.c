@@ -1,0 +1,153 @@
+/* server: routes, error rendering, and the serve command. */
+#include "server.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth/auth_api.h"
+#include "cli.h"
+#include "core/banned.h"
+#include "fhir/fhir.h"
+#include "org/org_api.h"
+#include "patient/patient_api.h"
+
+static int healthz(struct hb_request *req, struct hb_error *err)
+{
+    (void)err;
+    static const char ok[] = "{\"status\":\"ok\"}";
+    char *body = hb_xmalloc(sizeof(ok));
+    memcpy(body, ok, sizeof(ok));
+    hb_resp_raw(req, 200, "application/json", body, sizeof(ok) - 1);
+    return 0;
+}
+
+#define PUB HB_ROUTE_PUBLIC
+#define JSON HB_ROUTE_JSON
+#define FHIR HB_ROUTE_FHIR
+#define STAFF HB_ROLES_STAFF
+#define NOT_ANALYST (STAFF | HB_ROLE_BIT(HB_ROLE_PATIENT) | HB_ROLE_BIT(HB_ROLE_ADMIN))
+#define ADMIN HB_ROLE_BIT(HB_ROLE_ADMIN)
+
+/* clang-format off */
+static const struct hb_route routes[] = {
+    {"GET",  "/healthz",                           healthz,                  PUB, 0},
+    {"POST", "/api/login",                         hb_api_login,             PUB | JSON, 0},
+    {"POST", "/api/logout",                        hb_api_logout,            0, 0},
+    {"GET",  "/api/me",                            hb_api_me,                0, 0},
+    {"GET",  "/api/orgs",                          hb_api_org_overview,      0, 0},
+    {"GET",  "/api/patients",                      hb_api_patient_search,    0, STAFF},
+    {"GET",  "/api/patients/{id}",                 hb_api_patient_get,       0, NOT_ANALYST},
+    {"POST", "/api/patients/{id}/emergency-access", hb_api_emergency,        JSON, STAFF},
+    {"GET",  "/api/patients/{id}/access-log",      hb_api_access_log,        0, NOT_ANALYST},
+    {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
+    {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},
+    {"POST", "/fhir/Patient",                      hb_fhir_patient_create,   FHIR | JSON, STAFF},
+    {"GET",  "/fhir/Patient/{id}",                 hb_fhir_patient_read,     FHIR, NOT_ANALYST},
+    {"PUT",  "/fhir/Patient/{id}",                 hb_fhir_patient_update,   FHIR | JSON, STAFF},
+    {"GET",  "/fhir/Patient/{id}/_history",        hb_fhir_patient_history,  FHIR, NOT_ANALYST},
+    {"GET",  "/fhir/Patient/{id}/_history/{vid}",  hb_fhir_patient_vread,    FHIR, NOT_ANALYST},
+    {"GET",  "/fhir/Organization",                 hb_fhir_org_search,       FHIR, 0},
+    {"GET",  "/fhir/Organization/{id}",            hb_fhir_org_read,         FHIR, 0},
+    {"GET",  "/fhir/Location",                     hb_fhir_location_search,  FHIR, 0},
+    {"GET",  "/fhir/Location/{id}",                hb_fhir_location_read,    FHIR, 0},
+    {"GET",  "/fhir/AuditEvent",                   hb_fhir_audit_search,     FHIR, ADMIN},
+};
+/* clang-format on */
+
+static void render_error(struct hb_request *req, const struct hb_error *err, bool fhir)
+{
+    if (fhir) {
+        hb_fhir_render_error(req, err);
+        return;
+    }
+    json_t *e = json_pack("{s:s,s:s}", "code", hb_err_code(err->code), "message", err->message);
+    if (err->field[0])
+        json_object_set_new(e, "field", json_string(err->field));
+    hb_resp_json(req, hb_err_status(err->code), json_pack("{s:o}", "error", e));
+}
+
+static const struct hb_opt serve_opts[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {"listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080; port 0: any free)"},
+    {"web", "DIR", "folder with the web UI (default: web)"},
+    {"body-max", "BYTES", "largest request body accepted (default 1048576)"},
+    {"pool", "N", "read connections to the database (default 16)"},
+    {"session-idle", "SECONDS", "log out after this long without use (default 1800)"},
+    {"lock-seconds", "SECONDS", "how long five failed logins lock a username (default 900)"},
+    {NULL, NULL, NULL},
+};
+
+int hb_cmd_serve(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "serve", "Serve the web UI, the JSON API and the FHIR API.",
+                     serve_opts, argc, argv))
+        return cli.exit_code;
+    const char *db = hb_cli_get(&cli, "db", NULL);
+    const char *listen = hb_cli_get(&cli, "listen", "127.0.0.1:8080");
+    int64_t body_max, pool, idle, lock;
+    if (!db)
+        return hb_cli_die("serve: --db is required (sqlite:PATH or postgresql://...)");
+    if (hb_cli_int(&cli, "body-max", 1048576, 1024, 64 << 20, &body_max) ||
+        hb_cli_int(&cli, "pool", 16, 1, 256, &pool) ||
+        hb_cli_int(&cli, "session-idle", 1800, 1, 86400, &idle) ||
+        hb_cli_int(&cli, "lock-seconds", 900, 1, 86400, &lock))
+        return 2;
+    const char *colon = strrchr(listen, ':');
+    int64_t port;
+    if (!colon || colon == listen || hb_parse_i64(colon + 1, strlen(colon + 1), 0, 65535, &port))
+        return hb_cli_die("serve: --listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    char host[64];
+    snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+    hb_auth_limits.session_idle_us = idle * 1000000;
+    hb_auth_limits.lock_us = lock * 1000000;
+
+    /* Signals are taken by this thread alone, with sigwait below. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct hb_error err = {0};
+    struct hb_app app = {0};
+    int applied = 0;
+    if (hb_store_open(db, (int)pool, &app.store, &err) ||
+        hb_store_migrate(app.store, &applied, &err)) {
+        hb_store_free(app.store);
+        return hb_cli_die("serve: %s", err.message);
+    }
+    struct hb_server_config cfg = {
+        .host = host,
+        .port = (int)port,
+        .web_root = hb_cli_get(&cli, "web", "web"),
+        .body_max = (size_t)body_max,
+        .routes = routes,
+        .nroutes = sizeof(routes) / sizeof(routes[0]),
+        .app = &app,
+        .authorize = hb_auth_authorize,
+        .render_error = render_error,
+    };
+    struct hb_server *srv;
+    if (hb_server_start(&cfg, &srv, &err)) {
+        hb_store_free(app.store);
+        return hb_cli_die("serve: %s", err.message);
+    }
+    printf("Helsebro lytter på http://%s:%d (database: %s, %d migreringer brukt)\n", host,
+           hb_server_port(srv), hb_store_backend(app.store), applied);
+    fflush(stdout);
+    HB_LOG(HB_LOG_INFO, "msg=listening port=%d backend=%s", hb_server_port(srv),
+           hb_store_backend(app.store));
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    HB_LOG(HB_LOG_INFO, "msg=\"stopping\" signal=%d", sig);
+    hb_server_stop(srv, 10000);
+    hb_store_free(app.store);
+    HB_LOG(HB_LOG_INFO, "msg=stopped");
+    return 0;
+}
