@@ -290,6 +290,8 @@ static bool has_json_type(const char *ct)
 static void dispatch(struct hb_request *req)
 {
     const struct hb_server_config *cfg = req->srv->cfg;
+    /* HEAD is answered as GET; libmicrohttpd leaves the body out. */
+    const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
     bool fhir = strncmp(req->path, "/fhir/", 6) == 0 || strcmp(req->path, "/fhir") == 0;
     const struct hb_route *route = NULL;
     bool path_known = false;
@@ -299,7 +301,7 @@ static void dispatch(struct hb_request *req)
         if (!match(r->pattern, req->path, req))
             continue;
         path_known = true;
-        if (strcmp(r->method, req->method) == 0) {
+        if (strcmp(r->method, method) == 0) {
             route = r;
             break;
         }
@@ -311,7 +313,7 @@ static void dispatch(struct hb_request *req)
         if (path_known) {
             hb_resp_header(req, "Allow", allow);
             fail(req, fhir, HB_METHOD, NULL, "Metoden er ikke tillatt for denne adressen");
-        } else if (strcmp(req->method, "GET") == 0 && !fhir &&
+        } else if (strcmp(method, "GET") == 0 && !fhir &&
                    strncmp(req->path, "/api/", 5) != 0) {
             serve_static(req);
         } else {

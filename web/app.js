@@ -1,0 +1,361 @@
+// Helsebro web UI: plain ES module, no build step. Text is Norwegian (bokmål).
+
+const main = document.getElementById('main');
+const state = { me: null };
+
+// ---- helpers ----
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message || `Feil ${status}`);
+    this.status = status;
+    this.field = body?.error?.field;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && state.me?.csrfToken) headers['X-CSRF-Token'] = state.me.csrfToken;
+  const res = await fetch(path, {
+    method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/api/login') {
+      state.me = null;
+      renderChrome();
+      showLogin('Økten er utløpt eller du er ikke logget inn. Logg inn på nytt.');
+    }
+    throw new ApiError(res.status, data);
+  }
+  return data;
+}
+
+function show(...nodes) {
+  main.replaceChildren(...nodes);
+  main.focus();
+}
+
+function isStaff() {
+  return ['hospital-clinician', 'municipal-clinician', 'allocation-office', 'gp'].includes(state.me?.role);
+}
+
+const relationLabels = {
+  self: 'egen journal', municipality: 'bor i din kommune', gp: 'på din fastlegeliste',
+  stay: 'innlagt i din enhet', emergency: 'nødtilgang',
+};
+
+// ---- chrome ----
+function renderChrome() {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  nav.hidden = !state.me;
+  for (const a of nav.querySelectorAll('[data-staff]')) a.hidden = !isStaff();
+  for (const a of nav.querySelectorAll('[data-patient]')) a.hidden = state.me?.role !== 'patient';
+  const here = location.hash.split('/').slice(0, 2).join('/');
+  for (const a of nav.querySelectorAll('a')) {
+    if (a.getAttribute('href') === here) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  who.replaceChildren();
+  if (state.me) {
+    who.append(el('span', {}, `${state.me.name} · ${state.me.roleLabel} · ${state.me.orgName}`),
+      el('button', { type: 'button', onclick: logout }, 'Logg ut'));
+  }
+}
+
+// ---- login ----
+function showLogin(message) {
+  const err = el('p', { class: 'error', role: 'alert', id: 'login-error' }, message || '');
+  const form = el('form', { class: 'card login', id: 'login-form' },
+    el('h1', {}, 'Logg inn i Helsebro'),
+    el('label', { for: 'username' }, 'Brukernavn'),
+    el('input', { id: 'username', name: 'username', autocomplete: 'username', required: true }),
+    el('label', { for: 'password' }, 'Passord'),
+    el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    err,
+    el('div', { class: 'actions' }, el('button', { class: 'primary', type: 'submit' }, 'Logg inn')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    try {
+      state.me = await api('POST', '/api/login', {
+        username: form.username.value.trim(), password: form.password.value,
+      });
+      renderChrome();
+      if (location.hash === '#/start' || !location.hash) route(); else location.hash = '#/start';
+      if (location.hash === '#/start') route();
+    } catch (e) {
+      err.textContent = e.message;
+      form.password.value = '';
+      form.password.focus();
+    }
+  });
+  show(form);
+  form.username.focus();
+}
+
+async function logout() {
+  try { await api('POST', '/api/logout'); } catch { /* the session may be gone already */ }
+  state.me = null;
+  renderChrome();
+  location.hash = '#/start';
+  showLogin('Du er logget ut.');
+}
+
+// ---- start ----
+function showStart() {
+  const me = state.me;
+  const items = [
+    el('h1', {}, `Hei, ${me.name}`),
+    el('div', { class: 'card' }, el('dl', { class: 'facts' },
+      el('dt', {}, 'Rolle'), el('dd', {}, me.roleLabel),
+      el('dt', {}, 'Organisasjon'), el('dd', {}, me.orgName),
+      el('dt', {}, 'Brukernavn'), el('dd', {}, me.username))),
+  ];
+  const links = el('div', { class: 'card' }, el('h2', {}, 'Hva vil du gjøre?'));
+  const ul = el('ul');
+  if (isStaff()) ul.append(el('li', {}, el('a', { href: '#/sok' }, 'Søk etter en pasient')));
+  if (me.role === 'patient') {
+    ul.append(el('li', {}, el('a', { href: `#/pasient/${me.patientId}` }, 'Se opplysningene mine')),
+      el('li', {}, el('a', { href: '#/min-logg' }, 'Se hvem som har sett journalen min')));
+  }
+  ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
+  links.append(ul);
+  items.push(links);
+  show(...items);
+}
+
+// ---- patient search ----
+const emergencyDialog = document.getElementById('emergency');
+
+function askEmergency(patientId) {
+  return new Promise((resolve) => {
+    const form = document.getElementById('emergency-form');
+    const reason = document.getElementById('emergency-reason');
+    const err = document.getElementById('emergency-error');
+    reason.value = '';
+    err.textContent = '';
+    const done = (ok) => {
+      form.removeEventListener('submit', submit);
+      document.getElementById('emergency-cancel').removeEventListener('click', cancel);
+      emergencyDialog.close();
+      resolve(ok);
+    };
+    const submit = async (ev) => {
+      ev.preventDefault();
+      try {
+        await api('POST', `/api/patients/${patientId}/emergency-access`, { reason: reason.value.trim() });
+        done(true);
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    };
+    const cancel = () => done(false);
+    form.addEventListener('submit', submit);
+    document.getElementById('emergency-cancel').addEventListener('click', cancel);
+    emergencyDialog.showModal();
+    reason.focus();
+  });
+}
+
+function showSearch(query = '', sort = 'name') {
+  const err = el('p', { class: 'error', role: 'alert' });
+  const results = el('div', { id: 'results', 'aria-live': 'polite' });
+  const form = el('form', { class: 'card', role: 'search' },
+    el('div', { class: 'row' },
+      el('div', { class: 'grow' },
+        el('label', { for: 'q' }, 'Navn eller fødselsnummer'),
+        el('input', { id: 'q', name: 'q', value: query, autocomplete: 'off', required: true })),
+      el('button', { class: 'primary', type: 'submit' }, 'Søk')),
+    el('p', { class: 'muted' }, 'Du ser bare pasienter du har en tjenstlig relasjon til. Alle treff logges.'),
+    err);
+  let current = sort;
+  async function run() {
+    err.textContent = '';
+    results.replaceChildren(el('p', { class: 'muted' }, 'Søker …'));
+    try {
+      const q = form.q.value.trim();
+      const data = await api('GET', `/api/patients?q=${encodeURIComponent(q)}&sort=${current}`);
+      results.replaceChildren(renderResults(data, q));
+    } catch (e) {
+      results.replaceChildren();
+      err.textContent = e.message;
+    }
+  }
+  function sortButton(key, label) {
+    return el('button', { type: 'button', onclick: () => { current = key; run(); },
+      'aria-sort': current === key ? 'ascending' : 'none' }, label + (current === key ? ' ▲' : ''));
+  }
+  function renderResults(data, q) {
+    const frag = el('div');
+    if (data.restricted) {
+      frag.append(el('div', { class: 'card' },
+        el('p', {}, 'Pasienten finnes, men du har ingen tjenstlig relasjon til henne eller ham.'),
+        el('button', { type: 'button', onclick: async () => {
+          if (await askEmergency(data.restricted.id)) location.hash = `#/pasient/${data.restricted.id}`;
+        } }, 'Bruk nødtilgang …')));
+    }
+    if (!data.results.length) {
+      if (!data.restricted) frag.append(el('p', {}, `Ingen treff for «${q}».`));
+      return frag;
+    }
+    const table = el('table', {},
+      el('caption', { class: 'muted' }, `${data.results.length} treff${data.more ? ' (flere finnes: skriv mer presist)' : ''}`),
+      el('thead', {}, el('tr', {},
+        el('th', {}, sortButton('name', 'Navn')), el('th', {}, 'Fødselsnummer'),
+        el('th', {}, sortButton('birthDate', 'Født')), el('th', { class: 'num' }, 'Alder'),
+        el('th', {}, 'Kommune'))),
+      el('tbody', {}, data.results.map((p) => el('tr', {},
+        el('td', {}, el('a', { href: `#/pasient/${p.id}` }, `${p.family}, ${p.given}`)),
+        el('td', {}, p.nid), el('td', {}, p.birthDateLocal), el('td', { class: 'num' }, p.age),
+        el('td', {}, p.municipality || '')))));
+    frag.append(table);
+    return frag;
+  }
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
+  show(el('h1', {}, 'Pasientsøk'), form, results);
+  form.q.focus();
+  if (query) run();
+}
+
+// ---- patient page ----
+function accessTable(entries) {
+  if (!entries.length) return el('p', {}, 'Ingen har sett journalen ennå.');
+  return el('table', { class: 'access-log' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Tidspunkt'), el('th', {}, 'Hvem'), el('th', {}, 'Rolle'),
+      el('th', {}, 'Organisasjon'), el('th', {}, 'Hva'), el('th', {}, 'Grunnlag'))),
+    el('tbody', {}, entries.map((e) => el('tr', {},
+      el('td', {}, e.timeLocal), el('td', {}, e.user || 'System'), el('td', {}, e.role),
+      el('td', {}, e.organisation || ''),
+      el('td', {}, e.actionLabel, e.outcome === 'denied' ? el('span', { class: 'badge denied' }, ' avvist') : ''),
+      el('td', {}, e.relation === 'emergency'
+        ? el('span', { class: 'badge warn' }, `nødtilgang: ${e.reason || ''}`)
+        : (relationLabels[e.relation] || e.relation || ''))))));
+}
+
+async function showPatient(id) {
+  show(el('p', { class: 'muted' }, 'Henter pasient …'));
+  let p;
+  try {
+    p = await api('GET', `/api/patients/${id}`);
+  } catch (e) {
+    if (e.status === 403 && isStaff()) {
+      show(el('h1', {}, 'Ingen tilgang'), el('div', { class: 'card' }, el('p', {}, e.message),
+        el('button', { type: 'button', onclick: async () => { if (await askEmergency(id)) showPatient(id); } },
+          'Bruk nødtilgang …')));
+    } else {
+      show(el('h1', {}, 'Kan ikke vise pasienten'), el('p', { class: 'error' }, e.message));
+    }
+    return;
+  }
+  const log = el('div', { id: 'access-log' }, el('p', { class: 'muted' }, 'Henter tilgangslogg …'));
+  show(
+    el('h1', {}, `${p.given} ${p.family}`),
+    el('div', { class: 'card' }, el('dl', { class: 'facts' },
+      el('dt', {}, 'Fødselsnummer'), el('dd', {}, p.nid),
+      el('dt', {}, 'Født'), el('dd', {}, `${p.birthDateLocal} (${p.age} år)`),
+      el('dt', {}, 'Kjønn'), el('dd', {}, p.sex),
+      el('dt', {}, 'Bostedskommune'), el('dd', {}, p.municipality ? `${p.municipality} (${p.kommunenummer})` : 'Ukjent'),
+      el('dt', {}, 'Din tilgang'), el('dd', {}, relationLabels[p.relation] || p.relation),
+      el('dt', {}, 'Sist endret'), el('dd', {}, `${p.updatedLocal} (versjon ${p.version})`))),
+    el('h2', {}, 'Tilgangslogg'),
+    el('p', { class: 'muted' }, 'Hvem som har sett eller endret opplysningene, nyeste først.'),
+    log);
+  try {
+    const data = await api('GET', `/api/patients/${id}/access-log`);
+    log.replaceChildren(accessTable(data.entries));
+  } catch (e) {
+    log.replaceChildren(el('p', { class: 'error' }, e.message));
+  }
+}
+
+async function showMyLog() {
+  if (state.me.role !== 'patient') { location.hash = '#/start'; return; }
+  show(el('p', { class: 'muted' }, 'Henter …'));
+  try {
+    const data = await api('GET', `/api/patients/${state.me.patientId}/access-log`);
+    show(el('h1', {}, 'Hvem har sett journalen min'),
+      el('p', {}, 'Alle som åpner, søker fram eller endrer opplysningene dine blir logget her.'),
+      accessTable(data.entries));
+  } catch (e) {
+    show(el('h1', {}, 'Hvem har sett journalen min'), el('p', { class: 'error' }, e.message));
+  }
+}
+
+// ---- organisation overview ----
+const fmt = new Intl.NumberFormat('nb-NO');
+
+async function showOrgs() {
+  show(el('p', { class: 'muted' }, 'Henter …'));
+  const data = await api('GET', '/api/orgs');
+  let total = 0, total80 = 0, beds = 0;
+  const rows = data.municipalities.map((m) => {
+    total += m.population?.total || 0;
+    total80 += m.population?.age80 || 0;
+    const mb = m.units.reduce((s, u) => s + (u.beds || 0), 0);
+    beds += mb;
+    return el('tr', {},
+      el('td', {}, m.name), el('td', {}, m.kommunenummer),
+      el('td', { class: 'num' }, fmt.format(m.population?.total || 0)),
+      el('td', { class: 'num' }, fmt.format(m.population?.age80 || 0)),
+      el('td', {}, m.units.length ? m.units.map((u) => `${u.name} (${u.unitTypeLabel}${u.beds ? `, ${u.beds} senger` : ''})`).join('; ') : '—'));
+  });
+  const others = data.organisations.map((o) => el('div', { class: 'card' },
+    el('h2', {}, o.name), el('p', { class: 'muted' }, o.typeLabel + (o.parent ? ` · del av ${o.parent}` : '')),
+    o.units.length ? el('ul', {}, o.units.map((u) => el('li', {}, `${u.name} – ${u.unitTypeLabel}${u.beds ? `, ${u.beds} senger` : ''}`))) : ''));
+  const year = data.municipalities.find((m) => m.population)?.population.year;
+  show(el('h1', {}, 'Helsefellesskapet'),
+    el('h2', {}, `Kommunene${year ? ` (folketall ${year})` : ''}`),
+    el('table', {},
+      el('thead', {}, el('tr', {}, el('th', {}, 'Kommune'), el('th', {}, 'Kommunenr.'),
+        el('th', { class: 'num' }, 'Innbyggere'), el('th', { class: 'num' }, '80 år +'), el('th', {}, 'Kommunale enheter'))),
+      el('tbody', {}, rows),
+      el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td', {}, `${data.municipalities.length} kommuner`),
+        el('td', { class: 'num' }, fmt.format(total)), el('td', { class: 'num' }, fmt.format(total80)),
+        el('td', {}, `${beds} kommunale senger`)))),
+    el('h2', {}, 'Sykehus, helseforetak og fastlegekontor'),
+    el('div', { class: 'grid2' }, others));
+}
+
+// ---- routing ----
+async function route() {
+  renderChrome();
+  if (!state.me) { showLogin(); return; }
+  const [, page, arg] = location.hash.split('/');
+  try {
+    if (page === 'sok' && isStaff()) showSearch(decodeURIComponent(arg || ''));
+    else if (page === 'pasient' && arg) await showPatient(arg);
+    else if (page === 'organisasjon') await showOrgs();
+    else if (page === 'min-logg') await showMyLog();
+    else showStart();
+  } catch (e) {
+    if (e.status !== 401) show(el('h1', {}, 'Noe gikk galt'), el('p', { class: 'error' }, e.message));
+  }
+}
+
+window.addEventListener('hashchange', route);
+
+(async () => {
+  try {
+    state.me = await fetch('/api/me', { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null));
+  } catch { state.me = null; }
+  route();
+})();
