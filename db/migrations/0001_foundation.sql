@@ -54,7 +54,7 @@ CREATE TABLE session (
     created_at BIGINT NOT NULL,
     last_seen_at BIGINT NOT NULL
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX session_by_user ON session (user_id);
 
 CREATE TABLE api_token (
     token_hash TEXT PRIMARY KEY,

@@ -537,6 +537,27 @@ static const char SQL_SEARCH_NAME[] =
 static const char SQL_SEARCH_BIRTH[] = "SELECT " PATIENT_COLS PATIENT_FROM
                                        " WHERE p.birth_date = ? AND p.id > ? ORDER BY p.id LIMIT ?";
 
+/* Every word of q must start one of the patient's names. */
+static bool words_match(struct hb_arena *a, const char *q, const struct hb_patient *p)
+{
+    const char *names = hb_fold(a, hb_arena_printf(a, "%s %s", p->given, p->family));
+    const char *w = hb_fold(a, q);
+    while (*w) {
+        while (*w == ' ')
+            w++;
+        size_t n = strcspn(w, " ");
+        if (!n)
+            break;
+        bool found = false;
+        for (const char *s = names; *s && !found; s += strcspn(s, " "), s += *s == ' ')
+            found = strncmp(s, w, n) == 0;
+        if (!found)
+            return false;
+        w += n;
+    }
+    return true;
+}
+
 enum { SEARCH_SCAN_MAX = 5000 };
 
 int hb_patient_search(struct hb_store *s, const struct hb_user *u,
@@ -587,9 +608,11 @@ int hb_patient_search(struct hb_store *s, const struct hb_user *u,
         for (int r = 0; r < nrows; r++) {
             after = rows[r].id;
             scanned++;
-            /* Extra filter for birthdate together with name. */
+            /* Filters beyond what the SQL selected. */
             if (q->birthdate && (q->name || q->nid) &&
                 strcmp(rows[r].birth_date, q->birthdate) != 0)
+                continue;
+            if (q->words && !words_match(arena, q->words, &rows[r]))
                 continue;
             const char *rel, *reason;
             struct hb_patient_ref ref = ref_of(&rows[r]);

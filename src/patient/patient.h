@@ -83,6 +83,7 @@ int hb_patient_update(struct hb_store *s, const struct hb_user *u, struct hb_pat
  * count. *next_after is set when more may follow (0: none). */
 struct hb_patient_query {
     const char *name, *nid, *birthdate;
+    const char *words; /* optional: every word must start a given or family name */
     int64_t after;
     int count;
 };

@@ -40,27 +40,6 @@ static json_t *summary(const struct hb_patient *p, const char *relation, struct 
     return j;
 }
 
-/* Every word of q must start one of the patient's names. */
-static bool words_match(struct hb_arena *a, const char *q, const struct hb_patient *p)
-{
-    const char *names = hb_fold(a, hb_arena_printf(a, "%s %s", p->given, p->family));
-    const char *w = hb_fold(a, q);
-    while (*w) {
-        while (*w == ' ')
-            w++;
-        size_t n = strcspn(w, " ");
-        if (!n)
-            break;
-        bool found = false;
-        for (const char *s = names; *s && !found; s += strcspn(s, " "), s += *s == ' ')
-            found = strncmp(s, w, n) == 0;
-        if (!found)
-            return false;
-        w += n;
-    }
-    return true;
-}
-
 int hb_api_patient_search(struct hb_request *req, struct hb_error *err)
 {
     const char *q = hb_req_query(req, "q");
@@ -74,14 +53,16 @@ int hb_api_patient_search(struct hb_request *req, struct hb_error *err)
     bool digits = strspn(q, "0123456789") == strlen(q);
     if (digits) {
         struct hb_nid nid;
-        if (hb_nid_parse(q, &nid, err) != 0)
-            return hb_fail(err, HB_INVALID, "q", "%s", err->message);
+        struct hb_error e = {0};
+        if (hb_nid_parse(q, &nid, &e) != 0)
+            return hb_fail(err, HB_INVALID, "q", "%s", e.message);
         pq.nid = q;
     } else {
         const char *w = q;
         while (*w == ' ')
             w++;
         pq.name = hb_arena_strndup(a, w, strcspn(w, " "));
+        pq.words = q;
         if (!*pq.name)
             return hb_fail(err, HB_INVALID, "q", "Skriv navn eller fødselsnummer");
     }
@@ -94,10 +75,7 @@ int hb_api_patient_search(struct hb_request *req, struct hb_error *err)
     if (rc)
         return rc;
     json_t *list = json_array();
-    int keep = 0;
-    for (int i = 0; i < n; i++)
-        if (digits || words_match(a, q, &res[i]))
-            res[keep++] = res[i];
+    int keep = n;
     /* Sort by family, given (default) or birth date. */
     for (int i = 1; i < keep; i++) {
         struct hb_patient t = res[i];
