@@ -19,7 +19,7 @@ LIB_SRC = $(filter-out src/main.c,$(SRC))
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 APT_PACKAGES = build-essential libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev \
-               libsodium-dev postgresql chromium wrk nodejs npm nginx-light
+               libsodium-dev postgresql sqlite3 chromium wrk nginx-light
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps test unit demo bench clean format
@@ -42,9 +42,12 @@ build/san/%: tests/unit/%.c tests/unit/harness.h $(LIB_SRC) $(HDR) build/migrati
 	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< $(LIB_SRC) build/migrations.c $(LIBS)
 
 # Installs the Debian packages that are missing (nothing when all are there).
+# Node.js and npm count as there when their commands are, whoever installed them.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	    echo "Installing:$$missing"; \
 	    $(SUDO) apt-get update -qq && \

