@@ -213,32 +213,31 @@ int hb_fhir_patient_search(struct hb_request *req, struct hb_error *err)
         hb_buf_add(&qs, "&", 1);
     }
     hb_buf_addf(&qs, "_count=%d", q.count);
-    json_t *b = hb__fhir_bundle("searchset");
-    json_t *links = json_pack("[{s:s,s:s++}]", "relation", "self", "url", base, "/Patient?",
-                              qs.ptr);
+    /* The Bundle is written around the stored resources, which are served as
+     * they are: no parse and re-encode per hit. Everything spliced in is
+     * either stored JSON or escaped here. */
+    struct hb_buf out;
+    hb_buf_init(&out, 0);
+    hb_buf_adds(&out, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[");
+    hb_buf_addf(&out, "{\"relation\":\"self\",\"url\":\"%s/Patient?%s", base, qs.ptr);
     if (q.after)
-        json_object_set_new(json_array_get(links, 0), "url",
-                            json_string(hb_arena_printf(a, "%s/Patient?%s&_cursor=%lld", base,
-                                                        qs.ptr, (long long)q.after)));
+        hb_buf_addf(&out, "&_cursor=%lld", (long long)q.after);
+    hb_buf_adds(&out, "\"}");
     if (next)
-        json_array_append_new(
-            links, json_pack("{s:s,s:s}", "relation", "next", "url",
-                             hb_arena_printf(a, "%s/Patient?%s&_cursor=%lld", base, qs.ptr,
-                                             (long long)next)));
-    hb_buf_release(&qs);
-    json_object_set_new(b, "link", links);
-    json_t *entries = json_object_get(b, "entry");
+        hb_buf_addf(&out, ",{\"relation\":\"next\",\"url\":\"%s/Patient?%s&_cursor=%lld\"}",
+                    base, qs.ptr, (long long)next);
+    hb_buf_adds(&out, "],\"entry\":[");
     for (int i = 0; i < n; i++) {
-        json_t *r = json_loadb(res[i].resource, res[i].resource_len, 0, NULL);
-        if (!r)
-            continue;
-        json_array_append_new(entries,
-                              json_pack("{s:s,s:o,s:{s:s}}", "fullUrl",
-                                        hb_arena_printf(a, "%s/Patient/%lld", base,
-                                                        (long long)res[i].id),
-                                        "resource", r, "search", "mode", "match"));
+        hb_buf_addf(&out, "%s{\"fullUrl\":\"%s/Patient/%lld\",\"resource\":", i ? "," : "", base,
+                    (long long)res[i].id);
+        hb_buf_add(&out, res[i].resource, res[i].resource_len);
+        hb_buf_adds(&out, ",\"search\":{\"mode\":\"match\"}}");
     }
-    hb__fhir_respond(req, 200, b);
+    hb_buf_adds(&out, "]}");
+    hb_buf_release(&qs);
+    size_t len;
+    char *body = hb_buf_detach(&out, &len);
+    hb_resp_raw(req, 200, HB_FHIR_TYPE, body, len);
     return 0;
 }
 

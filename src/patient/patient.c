@@ -530,10 +530,12 @@ static const char SQL_SEARCH_ALL[] =
     "SELECT " PATIENT_COLS PATIENT_FROM " WHERE p.id > ? ORDER BY p.id LIMIT ?";
 static const char SQL_SEARCH_NID[] =
     "SELECT " PATIENT_COLS PATIENT_FROM " WHERE p.nid = ? AND p.id > ? ORDER BY p.id LIMIT ?";
+/* Name prefixes as ranges [prefix, prefix + U+FFFF): both backends use the name
+ * indexes (PostgreSQL compares these columns bytewise, COLLATE "C"). */
 static const char SQL_SEARCH_NAME[] =
     "SELECT " PATIENT_COLS PATIENT_FROM
-    " WHERE (p.family_lc LIKE ? ESCAPE '!' OR p.given_lc LIKE ? ESCAPE '!') AND p.id > ?"
-    " ORDER BY p.id LIMIT ?";
+    " WHERE ((p.family_lc >= ? AND p.family_lc < ?) OR (p.given_lc >= ? AND p.given_lc < ?))"
+    " AND p.id > ? ORDER BY p.id LIMIT ?";
 static const char SQL_SEARCH_BIRTH[] = "SELECT " PATIENT_COLS PATIENT_FROM
                                        " WHERE p.birth_date = ? AND p.id > ? ORDER BY p.id LIMIT ?";
 
@@ -572,7 +574,8 @@ int hb_patient_search(struct hb_store *s, const struct hb_user *u,
                       : q->name ? SQL_SEARCH_NAME
                       : q->birthdate ? SQL_SEARCH_BIRTH
                                      : SQL_SEARCH_ALL;
-    const char *like = q->name ? hb_like_prefix(arena, q->name) : NULL;
+    const char *lo = q->name ? hb_fold(arena, q->name) : NULL;
+    const char *hi = lo ? hb_arena_printf(arena, "%s\xEF\xBF\xBF", lo) : NULL;
     int found = 0, scanned = 0, batch = count * 2 + 10;
     int64_t after = q->after;
     bool more = true;
@@ -588,9 +591,11 @@ int hb_patient_search(struct hb_store *s, const struct hb_user *u,
         int i = 1;
         if (q->nid)
             hb_stmt_text(st, i++, q->nid);
-        else if (like) {
-            hb_stmt_text(st, i++, like);
-            hb_stmt_text(st, i++, like);
+        else if (lo) {
+            hb_stmt_text(st, i++, lo);
+            hb_stmt_text(st, i++, hi);
+            hb_stmt_text(st, i++, lo);
+            hb_stmt_text(st, i++, hi);
         } else if (q->birthdate)
             hb_stmt_text(st, i++, q->birthdate);
         hb_stmt_int(st, i++, after);

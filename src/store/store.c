@@ -14,6 +14,7 @@ struct write_job {
     struct hb_error *err;
     int rc;
     bool done;
+    pthread_cond_t done_cv; /* its own, so a batch wakes only its writers */
     struct write_job *next;
 };
 
@@ -28,7 +29,6 @@ struct hb_store {
 
     pthread_mutex_t write_mu;
     pthread_cond_t write_cv; /* work queued or stopping */
-    pthread_cond_t done_cv;  /* a batch finished */
     struct write_job *queue, *queue_tail;
     bool stopping, writer_started;
     pthread_t writer;
@@ -195,7 +195,6 @@ int hb_store_open(const char *url, int pool_size, struct hb_store **out, struct 
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->write_mu, NULL);
     pthread_cond_init(&s->write_cv, NULL);
-    pthread_cond_init(&s->done_cv, NULL);
     /* Open the writer now so a bad URL fails at start, not at the first write. */
     int rc = ops->open(url, &s->wdb, err);
     if (rc) {
@@ -255,6 +254,19 @@ static const char *begin_sql(const struct hb_db *db)
     return db->ops == &hb__sqlite_ops ? "BEGIN IMMEDIATE" : "BEGIN";
 }
 
+/* Transaction control through cached statements: parsed once, not per write. */
+static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO SAVEPOINT job";
+static const char SQL_RELEASE[] = "RELEASE SAVEPOINT job";
+static const char SQL_COMMIT[] = "COMMIT";
+
+static int exec_cached(struct hb_db *db, const char *sql, struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, sql, &st, err);
+    return rc ? rc : hb_stmt_run(st, err);
+}
+
 static void run_batch(struct hb_store *s, struct write_job *jobs)
 {
     struct hb_error berr = {0};
@@ -262,16 +274,16 @@ static void run_batch(struct hb_store *s, struct write_job *jobs)
     int n = 0;
     for (struct write_job *j = jobs; j; j = j->next)
         n++;
-    int rc = hb_db_exec(db, begin_sql(db), &berr);
+    int rc = exec_cached(db, begin_sql(db), &berr);
     if (rc == 0) {
         for (struct write_job *j = jobs; j; j = j->next) {
-            if (n > 1 && (rc = hb_db_exec(db, "SAVEPOINT job", j->err)) != 0)
+            if (n > 1 && (rc = exec_cached(db, SQL_SAVEPOINT, j->err)) != 0)
                 break;
             j->rc = j->fn(db, j->ctx, j->err);
-            if (j->rc && j->rc != HB_OK && n > 1)
-                rc = hb_db_exec(db, "ROLLBACK TO SAVEPOINT job", &berr);
+            if (j->rc && n > 1)
+                rc = exec_cached(db, SQL_ROLLBACK_TO, &berr);
             if (rc == 0 && n > 1)
-                rc = hb_db_exec(db, "RELEASE SAVEPOINT job", &berr);
+                rc = exec_cached(db, SQL_RELEASE, &berr);
             if (rc)
                 break;
         }
@@ -280,7 +292,7 @@ static void run_batch(struct hb_store *s, struct write_job *jobs)
             return;
         }
         if (rc == 0)
-            rc = hb_db_exec(db, "COMMIT", &berr);
+            rc = exec_cached(db, SQL_COMMIT, &berr);
         if (rc)
             hb_db_exec(db, "ROLLBACK", NULL);
     }
@@ -318,9 +330,11 @@ static void *writer_main(void *arg)
         run_batch(s, batch);
 
         pthread_mutex_lock(&s->write_mu);
-        for (struct write_job *j = batch; j; j = j->next)
+        for (struct write_job *j = batch, *next; j; j = next) {
+            next = j->next; /* j lives on its writer's stack: read next first */
             j->done = true;
-        pthread_cond_broadcast(&s->done_cv);
+            pthread_cond_signal(&j->done_cv);
+        }
     }
     pthread_mutex_unlock(&s->write_mu);
     return NULL;
@@ -330,14 +344,17 @@ int hb_store_write(struct hb_store *s, hb_write_fn fn, void *ctx, struct hb_erro
 {
     struct hb_error local = {0};
     struct write_job job = {.fn = fn, .ctx = ctx, .err = err ? err : &local};
+    pthread_cond_init(&job.done_cv, NULL);
     pthread_mutex_lock(&s->write_mu);
     if (s->stopping) {
         pthread_mutex_unlock(&s->write_mu);
+        pthread_cond_destroy(&job.done_cv);
         return hb_fail(err, HB_UNAVAILABLE, NULL, "Tjenesten stopper");
     }
     if (!s->writer_started) {
         if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
             pthread_mutex_unlock(&s->write_mu);
+            pthread_cond_destroy(&job.done_cv);
             return hb_fail(err, HB_INTERNAL, NULL, "could not start the writer thread");
         }
         s->writer_started = true;
@@ -349,8 +366,9 @@ int hb_store_write(struct hb_store *s, hb_write_fn fn, void *ctx, struct hb_erro
     s->queue_tail = &job;
     pthread_cond_signal(&s->write_cv);
     while (!job.done)
-        pthread_cond_wait(&s->done_cv, &s->write_mu);
+        pthread_cond_wait(&job.done_cv, &s->write_mu);
     pthread_mutex_unlock(&s->write_mu);
+    pthread_cond_destroy(&job.done_cv);
     return job.rc;
 }
 
@@ -374,7 +392,6 @@ void hb_store_free(struct hb_store *s)
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->write_mu);
     pthread_cond_destroy(&s->write_cv);
-    pthread_cond_destroy(&s->done_cv);
     free(s);
 }
 
