@@ -123,8 +123,7 @@ CREATE TABLE audit_log (
     reason TEXT,                  -- the emergency reason
     outcome TEXT NOT NULL         -- allowed, denied
 );
-CREATE INDEX audit_patient ON audit_log (patient_id, at);
-CREATE INDEX audit_at ON audit_log (at);
+CREATE INDEX audit_patient ON audit_log (patient_id, id);
 
 -- One row per version of every domain resource: history, audit and fan-out.
 CREATE TABLE change_log (

@@ -56,29 +56,17 @@ struct user_add {
     int64_t org_id, patient_id, id;
 };
 
-static int exists(struct hb_db *db, const char *sql, int64_t id, struct hb_error *err)
-{
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, sql, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, id);
-    rc = hb_stmt_step(st, err);
-    hb_stmt_done(st);
-    return rc;
-}
-
 static int user_add_tx(struct hb_db *db, void *arg, struct hb_error *err)
 {
     struct user_add *u = arg;
-    int rc = exists(db, SQL_ORG_EXISTS, u->org_id, err);
+    int rc = hb_db_one(db, SQL_ORG_EXISTS, u->org_id, NULL, NULL, err);
     if (rc < 0)
         return rc;
     if (rc == 0)
         return hb_fail(err, HB_INVALID, "org", "organisation %lld finnes ikke",
                        (long long)u->org_id);
     if (u->patient_id) {
-        rc = exists(db, SQL_PATIENT_EXISTS, u->patient_id, err);
+        rc = hb_db_one(db, SQL_PATIENT_EXISTS, u->patient_id, NULL, NULL, err);
         if (rc < 0)
             return rc;
         if (rc == 0)
@@ -206,18 +194,22 @@ static int lookup(struct hb_store *s, const char *sql, const char *key, int64_t 
     return rc;
 }
 
+struct user_read {
+    struct hb_arena *arena;
+    struct hb_user *out;
+};
+
+static void read_user_cb(struct hb_stmt *st, void *arg)
+{
+    struct user_read *r = arg;
+    read_user(st, r->arena, r->out);
+}
+
 int hb_auth_user_get(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_user *out,
                      struct hb_error *err)
 {
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, SQL_USER_BY_ID, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, id);
-    rc = hb_stmt_step(st, err);
-    if (rc == 1)
-        read_user(st, arena, out);
-    hb_stmt_done(st);
+    struct user_read r = {arena, out};
+    int rc = hb_db_one(db, SQL_USER_BY_ID, id, read_user_cb, &r, err);
     if (rc == 0)
         return hb_fail(err, HB_NOT_FOUND, "user", "brukeren finnes ikke");
     return rc < 0 ? rc : 0;
@@ -408,11 +400,10 @@ int hb_auth_login(struct hb_store *s, const char *username, const char *password
     hb_store_release(s, db);
     if (rc < 0)
         return rc;
-    static const char locked_msg[] =
-        "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen, eller kontakt "
-        "administrator.";
+    int64_t minutes = (hb_auth_limits.lock_us + 59999999) / 60000000;
+#define LOCKED_MSG "For mange mislykkede forsøk. Vent %lld minutt(er) og prøv igjen, eller kontakt administrator."
     if (locked_until > l.now)
-        return hb_fail(err, HB_LOCKED, NULL, locked_msg);
+        return hb_fail(err, HB_LOCKED, NULL, LOCKED_MSG, (long long)minutes);
     /* Unknown users cost the same as known ones. */
     if (!l.user_id) {
         pthread_once(&once, make_dummy_hash);
@@ -431,7 +422,8 @@ int hb_auth_login(struct hb_store *s, const char *username, const char *password
     if (rc < 0)
         return rc;
     if (rc == 1)
-        return hb_fail(err, HB_LOCKED, NULL, locked_msg);
+        return hb_fail(err, HB_LOCKED, NULL, LOCKED_MSG, (long long)minutes);
+#undef LOCKED_MSG
     if (!l.password_ok)
         return hb_fail(err, HB_UNAUTHORIZED, NULL, "Feil brukernavn eller passord");
     *user_id = l.user_id;

@@ -86,17 +86,6 @@ struct hb_str hb_req_body(const struct hb_request *req)
     return (struct hb_str){req->body.ptr ? req->body.ptr : "", req->body.len};
 }
 
-const char *hb_req_client_ip(struct hb_request *req)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char buf[INET6_ADDRSTRLEN] = "";
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf,
-                  sizeof(buf));
-    return hb_arena_strdup(req->arena, buf);
-}
-
 struct query_iter {
     int (*fn)(void *, const char *, const char *);
     void *arg;
@@ -141,6 +130,11 @@ void hb_resp_content_type(struct hb_request *req, const char *content_type)
 
 void hb_resp_json(struct hb_request *req, int status, json_t *body)
 {
+    if (!body) { /* a json_pack format mistake: a programmer error, answered as one */
+        static const char msg[] = "{\"error\":{\"code\":\"internal\",\"message\":\"Intern feil\"}}";
+        set_body(req, 500, "application/json; charset=utf-8", hb_xstrdup(msg), sizeof(msg) - 1);
+        return;
+    }
     size_t len = json_dumpb(body, NULL, 0, JSON_COMPACT);
     char *p = hb_xmalloc(len + 1);
     json_dumpb(body, p, len, JSON_COMPACT);

@@ -66,7 +66,6 @@ const char *hb_req_header(struct hb_request *req, const char *key);
 const char *hb_req_cookie(struct hb_request *req, const char *key);
 json_t *hb_req_json(const struct hb_request *req); /* borrowed; NULL unless HB_ROUTE_JSON */
 struct hb_str hb_req_body(const struct hb_request *req);
-const char *hb_req_client_ip(struct hb_request *req); /* arena string */
 void hb_req_set_user(struct hb_request *req, void *user);
 void *hb_req_user(const struct hb_request *req);
 /* Calls fn(arg, key, value) for every query argument; stops when fn returns non-zero. */

@@ -105,16 +105,16 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
                         "type", "reference", "name", "_count", "type", "number"));
     json_t *cs = json_pack(
         "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:[s],"
-        "s:[{s:s,s:s,s:{s:[{s:[{s:s,s:s}]}],s:s},s:o}]}",
+        "s:[{s:s,s:s,s:{s:s},s:o}]}",
         "resourceType", "CapabilityStatement", "status", "active", "date", "2026-11-24",
         "publisher", "Helsebro", "kind", "instance", "name", "Helsebro", "title",
         "Helsebro FHIR API", "software", "name", "Helsebro", "version", "0.1", "fhirVersion",
         "4.0.1", "format", "json", "rest", "mode", "server", "documentation",
         "Patient data is given only through a relation (tjenstlig behov) and every access is "
         "audited.",
-        "security", "service", "coding", "system",
-        "http://terminology.hl7.org/CodeSystem/restful-security-service", "code", "OAuth",
-        "description", "Bearer token from `helsebro token create`, or a session cookie.",
+        "security", "description",
+        "Authorization: Bearer with a token from `helsebro token create`, or the web UI's "
+        "session cookie.",
         "resource", rest);
     json_object_set_new(cs, "implementation",
                         json_pack("{s:s,s:s}", "description", "Helsebro", "url",

@@ -140,18 +140,22 @@ static void read_org(struct hb_stmt *st, struct hb_arena *a, struct hb_org *o)
     o->updated_at = hb_stmt_col_int(st, 11);
 }
 
+struct org_read {
+    struct hb_arena *arena;
+    struct hb_org *out;
+};
+
+static void read_org_cb(struct hb_stmt *st, void *arg)
+{
+    struct org_read *r = arg;
+    read_org(st, r->arena, r->out);
+}
+
 int hb_org_get(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_org *out,
                struct hb_error *err)
 {
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, SQL_ORG_GET, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, id);
-    rc = hb_stmt_step(st, err);
-    if (rc == 1)
-        read_org(st, arena, out);
-    hb_stmt_done(st);
+    struct org_read r = {arena, out};
+    int rc = hb_db_one(db, SQL_ORG_GET, id, read_org_cb, &r, err);
     if (rc == 0)
         return hb_fail(err, HB_NOT_FOUND, "id", "Organisasjon %lld finnes ikke", (long long)id);
     return rc < 0 ? rc : 0;

@@ -18,18 +18,6 @@ static int bad(struct hb_error *err, const char *field, const char *msg)
     return hb_fail(err, HB_UNPROCESSABLE, field, "%s", msg);
 }
 
-static int one_row(struct hb_db *db, const char *sql, int64_t id, struct hb_error *err)
-{
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, sql, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, id);
-    rc = hb_stmt_step(st, err);
-    hb_stmt_done(st);
-    return rc;
-}
-
 static int parse_reference(const char *ref, const char *type, int64_t *id)
 {
     size_t tl = strlen(type);
@@ -153,14 +141,14 @@ static int parse_gp(struct hb_db *db, json_t *res, struct hb_patient *p, struct 
         int64_t id;
         int rc;
         if (ref && parse_reference(ref, "Practitioner", &id) == 0) {
-            if ((rc = one_row(db, SQL_GP_USER, id, err)) < 0)
+            if ((rc = hb_db_one(db, SQL_GP_USER, id, NULL, NULL, err)) < 0)
                 return rc;
             if (rc == 0)
                 return bad(err, "Patient.generalPractitioner",
                            "Practitioner-referansen er ikke en fastlege i Helsebro");
             p->gp_user_id = id;
         } else if (ref && parse_reference(ref, "Organization", &id) == 0) {
-            if ((rc = one_row(db, SQL_GP_ORG, id, err)) < 0)
+            if ((rc = hb_db_one(db, SQL_GP_ORG, id, NULL, NULL, err)) < 0)
                 return rc;
             if (rc == 0)
                 return bad(err, "Patient.generalPractitioner",
@@ -308,18 +296,22 @@ static struct hb_patient_ref ref_of(const struct hb_patient *p)
     return (struct hb_patient_ref){p->id, p->municipality_id, p->gp_user_id};
 }
 
+struct patient_read {
+    struct hb_arena *arena;
+    struct hb_patient *p;
+};
+
+static void read_patient_cb(struct hb_stmt *st, void *arg)
+{
+    struct patient_read *r = arg;
+    read_patient(st, r->arena, r->p);
+}
+
 static int get_patient(struct hb_db *db, int64_t id, struct hb_arena *a, struct hb_patient *p,
                        struct hb_error *err)
 {
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, SQL_PATIENT_GET, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, id);
-    rc = hb_stmt_step(st, err);
-    if (rc == 1)
-        read_patient(st, a, p);
-    hb_stmt_done(st);
+    struct patient_read r = {a, p};
+    int rc = hb_db_one(db, SQL_PATIENT_GET, id, read_patient_cb, &r, err);
     if (rc == 0)
         return hb_fail(err, HB_NOT_FOUND, "id", "Pasient %lld finnes ikke", (long long)id);
     return rc < 0 ? rc : 0;
@@ -330,36 +322,46 @@ static const char *what_of(struct hb_arena *a, int64_t id)
     return hb_arena_printf(a, "Patient/%lld", (long long)id);
 }
 
-/* Loads and checks access on a read connection; audits the outcome. */
-int hb_patient_open(struct hb_store *s, const struct hb_user *u, int64_t id,
-                    const char *action, struct hb_arena *arena, struct hb_patient *p,
-                    const char **relation, struct hb_error *err)
+/* Loads patient id and checks u's relation on a read connection. A denial is
+ * audited here (as action); an allowed access is audited by the caller, as a
+ * read or inside the write it leads to. */
+static int load_checked(struct hb_store *s, const struct hb_user *u, int64_t id,
+                        const char *action, struct hb_arena *arena, struct hb_patient *p,
+                        const char **relation, const char **reason, struct hb_error *err)
 {
     struct hb_db *db = hb_store_acquire(s, err);
     if (!db)
         return HB_UNAVAILABLE;
-    const char *reason = NULL;
-    *relation = NULL;
+    *relation = *reason = NULL;
     int rc = get_patient(db, id, arena, p, err);
-    int prc = 0;
     if (rc == 0) {
         struct hb_patient_ref ref = ref_of(p);
-        prc = hb_policy_check(db, u, &ref, arena, relation, &reason, err);
+        rc = hb_policy_check(db, u, &ref, arena, relation, reason, err);
     }
     hb_store_release(s, db);
+    if (rc == HB_FORBIDDEN) {
+        struct hb_audit a = {.patient_id = id, .action = action, .what = what_of(arena, id)};
+        struct hb_error aerr = {0};
+        int arc = hb_audit_write(s, u, &a, 1, &aerr);
+        if (arc) {
+            *err = aerr;
+            return arc;
+        }
+    }
+    return rc;
+}
+
+int hb_patient_open(struct hb_store *s, const struct hb_user *u, int64_t id,
+                    const char *action, struct hb_arena *arena, struct hb_patient *p,
+                    const char **relation, struct hb_error *err)
+{
+    const char *reason;
+    int rc = load_checked(s, u, id, action, arena, p, relation, &reason, err);
     if (rc)
         return rc;
-    if (prc && prc != HB_FORBIDDEN)
-        return prc;
     struct hb_audit a = {.patient_id = id, .action = action, .what = what_of(arena, id),
-                         .relation = *relation, .reason = reason, .allowed = prc == 0};
-    struct hb_error aerr = {0};
-    rc = hb_audit_write(s, u, &a, 1, &aerr);
-    if (rc) {
-        *err = aerr;
-        return rc; /* no audit record, no data */
-    }
-    return prc;
+                         .relation = *relation, .reason = reason, .allowed = true};
+    return hb_audit_write(s, u, &a, 1, err); /* no audit record, no data */
 }
 
 /* ---- writing ---- */
@@ -378,7 +380,7 @@ struct patient_write {
     struct hb_patient *p;
     struct hb_arena *a;
     int if_version;
-    const char *relation;
+    const char *relation, *reason;
     bool update;
 };
 
@@ -465,7 +467,7 @@ static int patient_write_tx(struct hb_db *db, void *arg, struct hb_error *err)
     if (!w->u)
         return 0; /* system load (seed, generator): no user access to audit */
     struct hb_audit a = {.patient_id = p->id, .action = action, .what = what_of(w->a, p->id),
-                         .relation = w->relation, .allowed = true};
+                         .relation = w->relation, .reason = w->reason, .allowed = true};
     return hb_audit_add(db, w->u, &a, err);
 }
 
@@ -516,12 +518,12 @@ int hb_patient_update(struct hb_store *s, const struct hb_user *u, struct hb_pat
                       int if_version, struct hb_arena *arena, struct hb_error *err)
 {
     struct hb_patient cur;
-    const char *relation = NULL;
-    int rc = hb_patient_open(s, u, p->id, "update", arena, &cur, &relation, err);
+    const char *relation, *reason;
+    int rc = load_checked(s, u, p->id, "update", arena, &cur, &relation, &reason, err);
     if (rc)
         return rc;
     struct patient_write w = {.u = u, .p = p, .a = arena, .if_version = if_version,
-                              .relation = relation, .update = true};
+                              .relation = relation, .reason = reason, .update = true};
     return hb_store_write(s, patient_write_tx, &w, err);
 }
 

@@ -153,6 +153,21 @@ int hb_stmt_run(struct hb_stmt *st, struct hb_error *err)
     return rc;
 }
 
+int hb_db_one(struct hb_db *db, const char *sql, int64_t param,
+              void (*read)(struct hb_stmt *st, void *arg), void *arg, struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, sql, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, param);
+    rc = hb_stmt_step(st, err);
+    if (rc == 1 && read)
+        read(st, arg);
+    hb_stmt_done(st);
+    return rc;
+}
+
 int hb_db_exec(struct hb_db *db, const char *sql, struct hb_error *err)
 {
     return db->ops->exec(db, sql, err);
@@ -267,38 +282,55 @@ static int exec_cached(struct hb_db *db, const char *sql, struct hb_error *err)
     return rc ? rc : hb_stmt_run(st, err);
 }
 
+/* Runs the jobs in one transaction and commits. Without savepoints a failing
+ * job rolls everything back and 1 is returned; with them only that job is
+ * undone. <0: the transaction itself failed and was rolled back. */
+static int try_batch(struct hb_db *db, struct write_job *jobs, bool savepoints,
+                     struct hb_error *berr)
+{
+    int rc = exec_cached(db, begin_sql(db), berr);
+    if (rc)
+        return rc;
+    for (struct write_job *j = jobs; j && rc == 0; j = j->next) {
+        if (savepoints && (rc = exec_cached(db, SQL_SAVEPOINT, berr)))
+            break;
+        j->rc = j->fn(db, j->ctx, j->err);
+        if (j->rc && !savepoints) {
+            hb_db_exec(db, "ROLLBACK", NULL);
+            return 1;
+        }
+        if (savepoints && j->rc)
+            rc = exec_cached(db, SQL_ROLLBACK_TO, berr);
+        if (savepoints && rc == 0)
+            rc = exec_cached(db, SQL_RELEASE, berr);
+    }
+    if (rc == 0)
+        rc = exec_cached(db, SQL_COMMIT, berr);
+    if (rc)
+        hb_db_exec(db, "ROLLBACK", NULL);
+    return rc;
+}
+
+/* Optimistic: the batch runs first without a savepoint per job (they cost two
+ * statements each and jobs rarely fail). If one fails, the batch runs again
+ * with savepoints so only the failing jobs are undone. Jobs touch nothing but
+ * the database and their own context, so running one twice is safe. */
 static void run_batch(struct hb_store *s, struct write_job *jobs)
 {
     struct hb_error berr = {0};
-    struct hb_db *db = s->wdb;
-    int n = 0;
-    for (struct write_job *j = jobs; j; j = j->next)
-        n++;
-    int rc = exec_cached(db, begin_sql(db), &berr);
-    if (rc == 0) {
-        for (struct write_job *j = jobs; j; j = j->next) {
-            if (n > 1 && (rc = exec_cached(db, SQL_SAVEPOINT, j->err)) != 0)
-                break;
-            j->rc = j->fn(db, j->ctx, j->err);
-            if (j->rc && n > 1)
-                rc = exec_cached(db, SQL_ROLLBACK_TO, &berr);
-            if (rc == 0 && n > 1)
-                rc = exec_cached(db, SQL_RELEASE, &berr);
-            if (rc)
-                break;
-        }
-        if (rc == 0 && n == 1 && jobs->rc) {
-            hb_db_exec(db, "ROLLBACK", &berr);
-            return;
-        }
-        if (rc == 0)
-            rc = exec_cached(db, SQL_COMMIT, &berr);
-        if (rc)
-            hb_db_exec(db, "ROLLBACK", NULL);
+    int rc = try_batch(s->wdb, jobs, false, &berr);
+    if (rc == 1) {
+        if (!jobs->next)
+            return; /* a lone job failed: its answer stands and nothing changed */
+        for (struct write_job *j = jobs; j; j = j->next)
+            j->rc = 0;
+        rc = try_batch(s->wdb, jobs, true, &berr);
     }
-    if (rc) {
-        HB_LOG(HB_LOG_ERROR, "msg=\"write batch failed\" jobs=%d error=\"%s\"", n,
-               berr.message);
+    if (rc < 0) {
+        int n = 0;
+        for (struct write_job *j = jobs; j; j = j->next)
+            n++;
+        HB_LOG(HB_LOG_ERROR, "msg=\"write batch failed\" jobs=%d error=\"%s\"", n, berr.message);
         for (struct write_job *j = jobs; j; j = j->next)
             if (j->rc == 0)
                 j->rc = hb_fail(j->err, HB_INTERNAL, NULL, "Lagring feilet, prøv igjen");

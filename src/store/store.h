@@ -58,6 +58,12 @@ int64_t hb_stmt_col_int(struct hb_stmt *st, int i);
 bool hb_stmt_col_null(struct hb_stmt *st, int i);
 void hb_stmt_done(struct hb_stmt *st);
 
+/* Runs sql with one integer parameter (usually an id). When a row comes and
+ * read is not NULL, calls read(st, arg) on it. Returns 1 (a row), 0 (none) or
+ * <0 with err filled. */
+int hb_db_one(struct hb_db *db, const char *sql, int64_t param,
+              void (*read)(struct hb_stmt *st, void *arg), void *arg, struct hb_error *err);
+
 /* Convenience: run a statement that returns no rows (or ignore them). */
 int hb_stmt_run(struct hb_stmt *st, struct hb_error *err);
 /* Runs SQL text with no parameters (may hold several statements). */

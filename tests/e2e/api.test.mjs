@@ -256,6 +256,10 @@ test('FHIR update with a stale version is 412; the record is unchanged', async (
   let r = await c.put(`/fhir/Patient/${id}`, upd, { headers: { 'If-Match': 'W/"1"' } });
   assert.equal(r.status, 200);
   assert.equal(r.json.meta.versionId, '2');
+  assert.equal(db.query(`SELECT COUNT(*) FROM audit_log WHERE patient_id = ${id} AND action = 'update'`), '1',
+    'one update, one audit record');
+  assert.equal(db.query(`SELECT COUNT(*) FROM change_log WHERE rtype = 'Patient' AND rid = ${id}`), '2',
+    'both versions kept');
   const before = snapshot(db);
   r = await c.put(`/fhir/Patient/${id}`, { ...upd, name: [{ family: 'Overskrevet', given: ['X'] }] }, { headers: { 'If-Match': 'W/"1"' } });
   assert.equal(r.status, 412);
