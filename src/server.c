@@ -43,6 +43,7 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/patients/{id}",                 hb_api_patient_get,       0, NOT_ANALYST},
     {"POST", "/api/patients/{id}/emergency-access", hb_api_emergency,        JSON, STAFF},
     {"GET",  "/api/patients/{id}/access-log",      hb_api_access_log,        0, NOT_ANALYST},
+    {"GET",  "/api/audit/emergency",               hb_api_emergency_report,  0, ADMIN},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
     {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},
     {"POST", "/fhir/Patient",                      hb_fhir_patient_create,   FHIR | JSON, STAFF},

@@ -69,6 +69,7 @@ function renderChrome() {
   nav.hidden = !state.me;
   for (const a of nav.querySelectorAll('[data-staff]')) a.hidden = !isStaff();
   for (const a of nav.querySelectorAll('[data-patient]')) a.hidden = state.me?.role !== 'patient';
+  for (const a of nav.querySelectorAll('[data-admin]')) a.hidden = state.me?.role !== 'admin';
   const here = location.hash.split('/').slice(0, 2).join('/');
   for (const a of nav.querySelectorAll('a')) {
     if (a.getAttribute('href') === here) a.setAttribute('aria-current', 'page');
@@ -137,6 +138,7 @@ function showStart() {
     ul.append(el('li', {}, el('a', { href: `#/pasient/${me.patientId}` }, 'Se opplysningene mine')),
       el('li', {}, el('a', { href: '#/min-logg' }, 'Se hvem som har sett journalen min')));
   }
+  if (me.role === 'admin') ul.append(el('li', {}, el('a', { href: '#/nodtilgang' }, 'Følg opp nødtilganger')));
   ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
   links.append(ul);
   items.push(links);
@@ -300,6 +302,23 @@ async function showMyLog() {
   }
 }
 
+// ---- emergency access report (administrators) ----
+async function showEmergencyReport() {
+  show(el('p', { class: 'muted' }, 'Henter …'));
+  const data = await api('GET', '/api/audit/emergency');
+  const body = data.entries.length
+    ? el('table', { class: 'emergency-report' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Tidspunkt'), el('th', {}, 'Hvem'), el('th', {}, 'Rolle'),
+        el('th', {}, 'Organisasjon'), el('th', {}, 'Pasient-id'), el('th', {}, 'Begrunnelse'))),
+      el('tbody', {}, data.entries.map((e) => el('tr', {},
+        el('td', {}, e.timeLocal), el('td', {}, e.user || ''), el('td', {}, e.role),
+        el('td', {}, e.organisation || ''), el('td', {}, e.patientId), el('td', {}, e.reason || '')))))
+    : el('p', {}, 'Ingen nødtilganger er brukt.');
+  show(el('h1', {}, 'Nødtilganger'),
+    el('p', {}, 'Hver nødtilgang skal følges opp: var begrunnelsen god nok? Pasienten ser den også i sin tilgangslogg.'),
+    body);
+}
+
 // ---- organisation overview ----
 const fmt = new Intl.NumberFormat('nb-NO');
 
@@ -347,6 +366,7 @@ async function route() {
     else if (page === 'pasient' && arg) await showPatient(arg);
     else if (page === 'organisasjon') await showOrgs();
     else if (page === 'min-logg') await showMyLog();
+    else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();
     else showStart();
   } catch (e) {
     if (e.status !== 401) show(el('h1', {}, 'Noe gikk galt'), el('p', { class: 'error' }, e.message));

@@ -71,6 +71,11 @@ static const char SQL_AUDIT_LIST[] =
     " a.relation, a.reason, a.outcome FROM audit_log a"
     " LEFT JOIN app_user u ON u.id = a.user_id LEFT JOIN org o ON o.id = a.org_id"
     " WHERE a.patient_id = ? ORDER BY a.id DESC LIMIT ?";
+static const char SQL_AUDIT_LIST_ACTION[] =
+    "SELECT a.id, a.at, a.user_id, a.patient_id, u.name, a.role, o.name, a.action, a.what,"
+    " a.relation, a.reason, a.outcome FROM audit_log a"
+    " LEFT JOIN app_user u ON u.id = a.user_id LEFT JOIN org o ON o.id = a.org_id"
+    " WHERE a.action = ? ORDER BY a.id DESC LIMIT ?";
 static const char SQL_AUDIT_LIST_ALL[] =
     "SELECT a.id, a.at, a.user_id, a.patient_id, u.name, a.role, o.name, a.action, a.what,"
     " a.relation, a.reason, a.outcome FROM audit_log a"
@@ -83,16 +88,21 @@ static const char *dup(struct hb_stmt *st, int i, struct hb_arena *a)
     return s ? hb_arena_strdup(a, s) : NULL;
 }
 
-int hb_audit_list(struct hb_db *db, int64_t patient_id, int limit, struct hb_arena *arena,
-                  struct hb_audit_row **out, int *n, struct hb_error *err)
+int hb_audit_list(struct hb_db *db, int64_t patient_id, const char *action, int limit,
+                  struct hb_arena *arena, struct hb_audit_row **out, int *n,
+                  struct hb_error *err)
 {
     struct hb_stmt *st;
-    int rc = hb_db_stmt(db, patient_id ? SQL_AUDIT_LIST : SQL_AUDIT_LIST_ALL, &st, err);
+    const char *sql = patient_id ? SQL_AUDIT_LIST : action ? SQL_AUDIT_LIST_ACTION
+                                                           : SQL_AUDIT_LIST_ALL;
+    int rc = hb_db_stmt(db, sql, &st, err);
     if (rc)
         return rc;
     int i = 1;
     if (patient_id)
         hb_stmt_int(st, i++, patient_id);
+    else if (action)
+        hb_stmt_text(st, i++, action);
     hb_stmt_int(st, i, limit);
     struct hb_audit_row *rows = hb_arena_alloc(arena, sizeof(*rows) * (size_t)limit);
     int k = 0;

@@ -1,9 +1,11 @@
 /* auth: users, passwords, login with lock-out, sessions, API tokens. */
 #include "auth.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/banned.h"
@@ -92,7 +94,20 @@ static int user_add_tx(struct hb_db *db, void *arg, struct hb_error *err)
     if (rc == HB_CONFLICT)
         return hb_fail(err, HB_CONFLICT, "username", "brukernavnet %s finnes allerede",
                        u->username);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    /* The practitioner as a versioned resource (never the password hash). */
+    char id[24];
+    snprintf(id, sizeof(id), "%lld", (long long)u->id);
+    json_t *r = json_pack("{s:s,s:s,s:b,s:[{s:s,s:s}],s:[{s:s}]}", "resourceType",
+                          "Practitioner", "id", id, "active", 1, "identifier", "system",
+                          "https://helsebro.no/fhir/NamingSystem/username", "value", u->username,
+                          "name", "text", u->name);
+    char *text = json_dumps(r, JSON_COMPACT);
+    json_decref(r);
+    rc = hb_store_change(db, "Practitioner", u->id, 1, 0, "create", text, strlen(text), err);
+    free(text);
+    return rc;
 }
 
 static bool valid_username(const char *s)

@@ -127,8 +127,10 @@ struct hb_audit_row {
     int64_t id, at, user_id, patient_id;
     const char *user_name, *role, *org_name, *action, *what, *relation, *reason, *outcome;
 };
-/* Newest first; patient_id 0 lists all (administrators). Strings in arena. */
-int hb_audit_list(struct hb_db *db, int64_t patient_id, int limit, struct hb_arena *arena,
-                  struct hb_audit_row **out, int *n, struct hb_error *err);
+/* Newest first: the records of patient_id, or (patient_id 0) of every patient
+ * with the given action, or (action NULL too) all. Strings in arena. */
+int hb_audit_list(struct hb_db *db, int64_t patient_id, const char *action, int limit,
+                  struct hb_arena *arena, struct hb_audit_row **out, int *n,
+                  struct hb_error *err);
 
 #endif

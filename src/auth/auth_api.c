@@ -140,6 +140,28 @@ static const char *action_label(const char *a)
     return a ? a : "";
 }
 
+static json_t *entries_json(const struct hb_audit_row *rows, int n)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++) {
+        char iso[32], no[32], pid[24];
+        hb_time_iso(rows[i].at, iso, sizeof(iso));
+        hb_time_no(rows[i].at, no, sizeof(no));
+        snprintf(pid, sizeof(pid), "%lld", (long long)rows[i].patient_id);
+        enum hb_role role;
+        const char *role_label =
+            rows[i].role && hb_role_parse(rows[i].role, &role) == 0 ? hb_role_label(role) : "";
+        json_array_append_new(
+            list, json_pack("{s:s,s:s,s:s,s:s?,s:s,s:s?,s:s,s:s,s:s?,s:s?,s:s}", "time", iso,
+                            "timeLocal", no, "patientId", pid, "user", rows[i].user_name, "role",
+                            role_label, "organisation", rows[i].org_name, "action",
+                            rows[i].action, "actionLabel", action_label(rows[i].action),
+                            "relation", rows[i].relation, "reason", rows[i].reason, "outcome",
+                            rows[i].outcome));
+    }
+    return list;
+}
+
 int hb_api_access_log(struct hb_request *req, struct hb_error *err)
 {
     int64_t id;
@@ -162,27 +184,29 @@ int hb_api_access_log(struct hb_request *req, struct hb_error *err)
         return HB_UNAVAILABLE;
     struct hb_audit_row *rows;
     int n;
-    rc = hb_audit_list(db, id, 200, a, &rows, &n, err);
+    rc = hb_audit_list(db, id, NULL, 200, a, &rows, &n, err);
     hb_store_release(s, db);
     if (rc)
         return rc;
-    json_t *list = json_array();
-    for (int i = 0; i < n; i++) {
-        char iso[32], no[32];
-        hb_time_iso(rows[i].at, iso, sizeof(iso));
-        hb_time_no(rows[i].at, no, sizeof(no));
-        enum hb_role role;
-        const char *role_label =
-            rows[i].role && hb_role_parse(rows[i].role, &role) == 0 ? hb_role_label(role) : "";
-        json_array_append_new(
-            list, json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:s,s:s,s:s?,s:s?,s:s}", "time", iso,
-                            "timeLocal", no, "user", rows[i].user_name, "role", role_label,
-                            "organisation", rows[i].org_name, "action", rows[i].action,
-                            "actionLabel", action_label(rows[i].action), "relation",
-                            rows[i].relation, "reason", rows[i].reason, "outcome",
-                            rows[i].outcome));
-    }
+    json_t *list = entries_json(rows, n);
     hb_resp_json(req, 200, json_pack("{s:o}", "entries", list));
+    return 0;
+}
+
+/* Emergency access grants, newest first, for administrators to follow up. */
+int hb_api_emergency_report(struct hb_request *req, struct hb_error *err)
+{
+    struct hb_store *s = hb_app_store(req);
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return HB_UNAVAILABLE;
+    struct hb_audit_row *rows;
+    int n;
+    int rc = hb_audit_list(db, 0, "emergency", 500, hb_req_arena(req), &rows, &n, err);
+    hb_store_release(s, db);
+    if (rc)
+        return rc;
+    hb_resp_json(req, 200, json_pack("{s:o}", "entries", entries_json(rows, n)));
     return 0;
 }
 
@@ -240,7 +264,7 @@ int hb_fhir_audit_search(struct hb_request *req, struct hb_error *err)
         return HB_UNAVAILABLE;
     struct hb_audit_row *rows;
     int n;
-    int rc = hb_audit_list(db, pid, (int)limit, a, &rows, &n, err);
+    int rc = hb_audit_list(db, pid, NULL, (int)limit, a, &rows, &n, err);
     hb_store_release(s, db);
     if (rc)
         return rc;

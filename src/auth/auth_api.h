@@ -11,6 +11,7 @@ int hb_api_logout(struct hb_request *req, struct hb_error *err);
 int hb_api_me(struct hb_request *req, struct hb_error *err);
 int hb_api_emergency(struct hb_request *req, struct hb_error *err);
 int hb_api_access_log(struct hb_request *req, struct hb_error *err);
+int hb_api_emergency_report(struct hb_request *req, struct hb_error *err);
 int hb_fhir_audit_search(struct hb_request *req, struct hb_error *err);
 
 /* The authorize hook for the server: session cookie (with CSRF on state

@@ -90,6 +90,12 @@ test('emergency access through the dialog, by keyboard', async () => {
   await page.keyboard.press('Enter');
   await page.locator('#access-log tbody tr', { hasText: 'Nødtilgang' }).first().waitFor();
   assert.match(await page.locator('dl.facts').innerText(), /nødtilgang/);
+  const admin = await browser.newPage();
+  await login(admin, 'admin');
+  await admin.getByRole('link', { name: 'Nødtilganger', exact: true }).click();
+  const row = admin.locator('table.emergency-report tbody tr', { hasText: 'Akutt forverring' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Dr\. Sigrun Fastlege/);
 });
 
 test('a patient sees who has looked at their record; the organisation page has totals', async () => {

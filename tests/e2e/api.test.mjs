@@ -178,6 +178,14 @@ test('emergency access needs CSRF and a reason, then allows and is shown to the 
   assert.equal(e.reason, 'bevisstløs pasient på kontoret');
   r = await c.post('/api/patients/999/emergency-access', { reason: 'ingen slik pasient finnes' });
   assert.equal(r.status, 404);
+  assert.equal((await c.get('/api/audit/emergency')).status, 403, 'only administrators see the report');
+  const admin = new Client(srv.base);
+  await admin.login('admin');
+  const report = await admin.get('/api/audit/emergency');
+  assert.equal(report.status, 200);
+  const grant = report.json.entries.find((x) => x.patientId === ids.osteroy);
+  assert.equal(grant.user, 'Dr. Sigrun Fastlege');
+  assert.equal(grant.reason, 'bevisstløs pasient på kontoret');
 });
 
 test('a patient sees their own record and who accessed it, nothing else', async () => {
