@@ -69,7 +69,7 @@ demo: deps build/helsebro
 	@mkdir -p var
 	./build/helsebro seed demo --db sqlite:var/demo.db
 	@echo
-	@echo "Helsebro: open http://127.0.0.1:8080 and log in with one of the users above."
+	@echo "Helsebro: åpne http://127.0.0.1:8080 og logg inn med en av brukerne over."
 	./build/helsebro serve --db sqlite:var/demo.db --listen 127.0.0.1:8080
 
 bench: deps build/helsebro

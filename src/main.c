@@ -81,7 +81,7 @@ static int cmd_seed(int argc, char **argv)
     if (strcmp(what, "demo") == 0) {
         rc = hb_seed_demo(s, stdout, &err);
         if (rc == 1)
-            printf("The database has organisations already; demo data not loaded again.\n");
+            printf("Databasen har allerede organisasjoner; demodata lastes ikke på nytt.\n");
     } else {
         int64_t count;
         if (hb_cli_int(&cli, "count", 1000, 1, 10000000, &count)) {

@@ -11,8 +11,8 @@
 
 #define HB_ROLE_MAP(X)                                                            \
     X(ADMIN, "admin", "Administrator")                                            \
-    X(HOSPITAL, "hospital-clinician", "Sykehusklinikar")                          \
-    X(MUNICIPAL, "municipal-clinician", "Kommunal klinikar")                      \
+    X(HOSPITAL, "hospital-clinician", "Sykehuskliniker")                          \
+    X(MUNICIPAL, "municipal-clinician", "Kommunal kliniker")                      \
     X(ALLOCATION, "allocation-office", "Tildelingskontor")                        \
     X(GP, "gp", "Fastlege")                                                       \
     X(ANALYST, "analyst", "Sekretariat/analytiker")                               \

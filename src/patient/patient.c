@@ -623,7 +623,7 @@ int hb_patient_search(struct hb_store *s, const struct hb_user *u,
                 continue;
             const char *rel, *reason;
             struct hb_patient_ref ref = ref_of(&rows[r]);
-            int prc = hb_policy_check(db, u, &ref, arena, &rel, &reason, NULL);
+            int prc = hb_policy_check(db, u, &ref, arena, &rel, &reason, err);
             if (prc == HB_FORBIDDEN)
                 continue;
             if (prc) {

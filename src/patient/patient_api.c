@@ -40,6 +40,41 @@ static json_t *summary(const struct hb_patient *p, const char *relation, struct 
     return j;
 }
 
+struct sort_row {
+    const char *key;
+    const struct hb_patient *p;
+};
+
+/* A folded name as a sort key in Norwegian order: æ, ø, å come after z (in
+ * UTF-8 bytes å would sort before æ and ø), and "aa" sorts as å (Aasheim under Å),
+ * as Norwegian collation has it. */
+static char *nb_key(struct hb_arena *a, const char *folded)
+{
+    size_t n = strlen(folded);
+    char *k = hb_arena_alloc(a, n + 1), *o = k;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)folded[i], d = (unsigned char)folded[i + 1];
+        if (c == 0xC3 && (d == 0xA6 || d == 0xB8 || d == 0xA5)) {
+            *o++ = d == 0xA6 ? '{' : d == 0xB8 ? '|' : '}';
+            i++;
+        } else if (c == 'a' && d == 'a') {
+            *o++ = '}';
+            i++;
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    return k;
+}
+
+static int by_key(const void *x, const void *y)
+{
+    const struct sort_row *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->p->id > b->p->id) - (a->p->id < b->p->id);
+}
+
 int hb_api_patient_search(struct hb_request *req, struct hb_error *err)
 {
     const char *q = hb_req_query(req, "q");
@@ -76,24 +111,18 @@ int hb_api_patient_search(struct hb_request *req, struct hb_error *err)
         return rc;
     json_t *list = json_array();
     int keep = n;
-    /* Sort by family, given (default) or birth date. */
-    for (int i = 1; i < keep; i++) {
-        struct hb_patient t = res[i];
-        int j = i - 1;
-        while (j >= 0) {
-            int c = sort && strcmp(sort, "birthDate") == 0
-                        ? strcmp(res[j].birth_date, t.birth_date)
-                        : strcmp(hb_fold(a, hb_arena_printf(a, "%s %s", res[j].family, res[j].given)),
-                                 hb_fold(a, hb_arena_printf(a, "%s %s", t.family, t.given)));
-            if (c <= 0)
-                break;
-            res[j + 1] = res[j];
-            j--;
-        }
-        res[j + 1] = t;
+    /* Sort by family and given name (default) or birth date, keys folded once. */
+    bool by_birth = sort && strcmp(sort, "birthDate") == 0;
+    struct sort_row *rows = hb_arena_alloc(a, sizeof(*rows) * (size_t)(keep ? keep : 1));
+    for (int i = 0; i < keep; i++) {
+        rows[i].p = &res[i];
+        rows[i].key = by_birth ? res[i].birth_date
+                               : nb_key(a, hb_fold(a, hb_arena_printf(a, "%s %s", res[i].family,
+                                                                      res[i].given)));
     }
+    qsort(rows, (size_t)keep, sizeof(*rows), by_key);
     for (int i = 0; i < keep; i++)
-        json_array_append_new(list, summary(&res[i], NULL, a));
+        json_array_append_new(list, summary(rows[i].p, NULL, a));
     json_t *out = json_pack("{s:o,s:b}", "results", list, "more", next != 0);
     /* An exact national id the user has no relation to: say so, so the UI can
      * offer emergency access. The denial is audited. */

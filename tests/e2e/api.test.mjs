@@ -122,6 +122,9 @@ test('GP search finds only listed patients, audits every hit, and the GP can ope
   const dates = sorted.json.results.map((p) => p.birthDate);
   assert.deepEqual(dates, [...dates].sort());
   assert.equal((await c.get('/api/patients?q=a&sort=shoe')).status, 400);
+  const byName = await c.get('/api/patients?q=a');
+  const keys = byName.json.results.map((p) => `${p.family} ${p.given}`);
+  assert.deepEqual(keys, [...keys].sort((x, y) => x.localeCompare(y, 'nb')), 'Norwegian alphabetical order');
   const bad = await c.get('/api/patients?q=12345678901');
   assert.equal(bad.status, 400);
   assert.match(bad.json.error.message, /kontrollsiffer/);
