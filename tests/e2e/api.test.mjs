@@ -286,6 +286,22 @@ test('FHIR update with a stale version is 412; the record is unchanged', async (
   assert.deepEqual(snapshot(db), before);
 });
 
+test('five simultaneous updates of the same version: exactly one wins, the others get 412', async () => {
+  const c = new Client(srv.base);
+  await c.login('tildeling.alver');
+  const created = await c.post('/fhir/Patient', patientResource(syntheticNid(1952, 6, 6, true, 41), { family: 'Samtidig' }));
+  assert.equal(created.status, 201);
+  const id = created.json.id;
+  const results = await Promise.all([0, 1, 2, 3, 4].map((i) => c.put(`/fhir/Patient/${id}`,
+    { ...created.json, name: [{ family: 'Samtidig', given: [`Nr${i}`] }] }, { headers: { 'If-Match': 'W/"1"' } })));
+  const statuses = results.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 412, 412, 412, 412]);
+  const winner = results.find((r) => r.status === 200).json.name[0].given[0];
+  const now = await c.get(`/fhir/Patient/${id}`);
+  assert.equal(now.json.meta.versionId, '2');
+  assert.equal(now.json.name[0].given[0], winner, 'the stored version is the one that was acknowledged');
+});
+
 test('a bearer token from the CLI reads FHIR as its user; bad tokens are refused', async () => {
   let r = cli(['token', 'create', '--db', db.url, '--username', 'tildeling.alver']);
   assert.equal(r.status, 0, r.stderr);
