@@ -60,22 +60,7 @@ int hb_fail(struct hb_error *err, int code, const char *field, const char *fmt, 
     return code;
 }
 
-/* ---- strings ---- */
-struct hb_str hb_str_c(const char *s)
-{
-    return (struct hb_str){s ? s : "", s ? strlen(s) : 0};
-}
-
-bool hb_str_eq(struct hb_str a, struct hb_str b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
-
-bool hb_str_eq_c(struct hb_str a, const char *b)
-{
-    return hb_str_eq(a, hb_str_c(b));
-}
-
+/* ---- numbers ---- */
 int hb_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
 {
     char tmp[32];

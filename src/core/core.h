@@ -48,15 +48,7 @@ int hb_err_status(int code);
 const char *hb_err_code(int code);
 const char *hb_err_text(int code);
 
-/* ---- strings and buffers -------------------------------------------------- */
-struct hb_str {
-    const char *ptr;
-    size_t len;
-};
-#define HB_STR(lit) ((struct hb_str){(lit), sizeof(lit) - 1})
-struct hb_str hb_str_c(const char *s); /* s may be NULL: empty view */
-bool hb_str_eq(struct hb_str a, struct hb_str b);
-bool hb_str_eq_c(struct hb_str a, const char *b);
+/* ---- buffers --------------------------------------------------------------- */
 
 /* A growable byte buffer holding at most max bytes (0: no limit beyond memory).
  * Always NUL-terminated after its content. Allocation failure aborts. */

@@ -56,7 +56,6 @@ struct hb_server {
 struct hb_arena *hb_req_arena(struct hb_request *req) { return req->arena; }
 void *hb_req_app(struct hb_request *req) { return req->srv->cfg->app; }
 const char *hb_req_method(const struct hb_request *req) { return req->method; }
-const char *hb_req_path(const struct hb_request *req) { return req->path; }
 json_t *hb_req_json(const struct hb_request *req) { return req->json; }
 void hb_req_set_user(struct hb_request *req, void *user) { req->user = user; }
 void *hb_req_user(const struct hb_request *req) { return req->user; }
@@ -79,11 +78,6 @@ const char *hb_req_header(struct hb_request *req, const char *key)
 const char *hb_req_cookie(struct hb_request *req, const char *key)
 {
     return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, key);
-}
-
-struct hb_str hb_req_body(const struct hb_request *req)
-{
-    return (struct hb_str){req->body.ptr ? req->body.ptr : "", req->body.len};
 }
 
 struct query_iter {

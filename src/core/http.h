@@ -59,13 +59,11 @@ void hb_server_stop(struct hb_server *srv, int wait_ms);
 struct hb_arena *hb_req_arena(struct hb_request *req);
 void *hb_req_app(struct hb_request *req);
 const char *hb_req_method(const struct hb_request *req);
-const char *hb_req_path(const struct hb_request *req);
 const char *hb_req_param(const struct hb_request *req, int i); /* NULL when absent */
 const char *hb_req_query(struct hb_request *req, const char *key);
 const char *hb_req_header(struct hb_request *req, const char *key);
 const char *hb_req_cookie(struct hb_request *req, const char *key);
 json_t *hb_req_json(const struct hb_request *req); /* borrowed; NULL unless HB_ROUTE_JSON */
-struct hb_str hb_req_body(const struct hb_request *req);
 void hb_req_set_user(struct hb_request *req, void *user);
 void *hb_req_user(const struct hb_request *req);
 /* Calls fn(arg, key, value) for every query argument; stops when fn returns non-zero. */

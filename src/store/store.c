@@ -134,11 +134,6 @@ int64_t hb_stmt_col_int(struct hb_stmt *st, int i)
     return v;
 }
 
-bool hb_stmt_col_null(struct hb_stmt *st, int i)
-{
-    return st->db->ops->col(st, i, NULL) == NULL;
-}
-
 void hb_stmt_done(struct hb_stmt *st)
 {
     st->db->ops->reset(st);
@@ -171,11 +166,6 @@ int hb_db_one(struct hb_db *db, const char *sql, int64_t param,
 int hb_db_exec(struct hb_db *db, const char *sql, struct hb_error *err)
 {
     return db->ops->exec(db, sql, err);
-}
-
-const char *hb_db_backend(const struct hb_db *db)
-{
-    return db->ops->name;
 }
 
 static void db_close(struct hb_db *db)

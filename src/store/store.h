@@ -55,7 +55,6 @@ void hb_stmt_null(struct hb_stmt *st, int i);
 int hb_stmt_step(struct hb_stmt *st, struct hb_error *err);
 const char *hb_stmt_col(struct hb_stmt *st, int i, size_t *len); /* NULL when SQL NULL */
 int64_t hb_stmt_col_int(struct hb_stmt *st, int i);
-bool hb_stmt_col_null(struct hb_stmt *st, int i);
 void hb_stmt_done(struct hb_stmt *st);
 
 /* Runs sql with one integer parameter (usually an id). When a row comes and
@@ -68,7 +67,6 @@ int hb_db_one(struct hb_db *db, const char *sql, int64_t param,
 int hb_stmt_run(struct hb_stmt *st, struct hb_error *err);
 /* Runs SQL text with no parameters (may hold several statements). */
 int hb_db_exec(struct hb_db *db, const char *sql, struct hb_error *err);
-const char *hb_db_backend(const struct hb_db *db);
 
 /* Appends one version of a domain resource to the change log, inside the
  * caller's write: the single source for history, audit and fan-out. */
