@@ -1,5 +1,6 @@
 // Turns bench/run.sh results ("op target rps p50us p99us non2xx errors") into a
-// Markdown table with Helsebro's ratio to each peer on the same operation.
+// Markdown table with Helsebro's ratio to each peer on the same operation, and
+// the peak memory file ("server KiB") into a second table.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -15,4 +16,13 @@ console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   const ratio = r.target === 'helsebro' ? '' : (hb[r.op] ? (hb[r.op].rps / r.rps).toFixed(2) : '');
   console.log(`| ${r.op} | ${r.target} | ${r.rps.toLocaleString('en-US')} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.non2xx} | ${r.errors} | ${ratio} |`);
+}
+
+if (process.argv[3]) {
+  console.log('\n| server | peak resident memory (MiB), data loaded and every run done |');
+  console.log('| --- | ---: |');
+  for (const line of readFileSync(process.argv[3], 'utf8').trim().split('\n')) {
+    const [server, kib] = line.split(' ');
+    console.log(`| ${server} | ${(Number(kib) / 1024).toFixed(1)} |`);
+  }
 }

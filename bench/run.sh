@@ -32,6 +32,7 @@ echo "$(wc -l < "$T/patients.ndjson") patients, $(wc -l < "$T/hb_ids") readable 
 
 HB_PORT=$(free_port)
 taskset -c 0 "$HB" serve --db "$DB" --listen "127.0.0.1:$HB_PORT" --web "$ROOT/web" 2>"$T/helsebro.log" >/dev/null &
+HB_PID=$!
 PIDS="$PIDS $!"
 
 NGINX_PORT=$(free_port)
@@ -55,13 +56,16 @@ http {
 }
 NGINX
 taskset -c 0 nginx -c "$T/nginx.conf" &
+NGINX_PID=$!
 PIDS="$PIDS $!"
 
 MP_PORT=$(free_port)
 taskset -c 0 node --experimental-websocket "$BENCH/peers/medplum.mjs" "$MP_PORT" "$T/patients.ndjson" "$T/mp_ids" >"$T/medplum.log" 2>&1 &
+MP_PID=$!
 PIDS="$PIDS $!"
 AS_PORT=$(free_port)
 taskset -c 0 node "$BENCH/peers/asymmetrik/server.cjs" "$AS_PORT" "$T/asym.db" "$T/patients.ndjson" "$T/as_ids" >"$T/asym.log" 2>&1 &
+AS_PID=$!
 PIDS="$PIDS $!"
 wait_port "$HB_PORT"; wait_port "$NGINX_PORT"; wait_port "$MP_PORT"; wait_port "$AS_PORT"
 while [ ! -s "$T/mp_ids" ] || [ ! -s "$T/as_ids" ]; do sleep 0.2; done
@@ -93,7 +97,23 @@ measure "create helsebro" "http://127.0.0.1:$HB_PORT" create.lua PREFIX=/fhir/Pa
 measure "create medplum" "http://127.0.0.1:$MP_PORT" create.lua PREFIX=/fhir/Patient
 measure "create asymmetrik" "http://127.0.0.1:$AS_PORT" create.lua PREFIX=/4_0_0/Patient
 
+# Peak resident memory (VmHWM) of each server and its children, in KiB.
+peak_kib() {
+    total=0
+    for p in $1 $(ps -o pid= --ppid "$1"); do
+        kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
+        total=$((total + ${kib:-0}))
+    done
+    echo "$total"
+}
+{
+    echo "helsebro $(peak_kib "$HB_PID")"
+    echo "nginx $(peak_kib "$NGINX_PID")"
+    echo "medplum $(peak_kib "$MP_PID")"
+    echo "asymmetrik $(peak_kib "$AS_PID")"
+} > "$T/memory"
+
 mkdir -p "$BENCH/results"
-node "$BENCH/report.mjs" "$T/results" > "$BENCH/results/latest.md"
+node "$BENCH/report.mjs" "$T/results" "$T/memory" > "$BENCH/results/latest.md"
 echo
 cat "$BENCH/results/latest.md"

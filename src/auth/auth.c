@@ -387,6 +387,15 @@ static void make_dummy_hash(void)
         dummy_hash[0] = '\0'; /* verify then fails at once; the answer stays the same */
 }
 
+static int fail_locked(struct hb_error *err)
+{
+    long long minutes = (long long)((hb_auth_limits.lock_us + 59999999) / 60000000);
+    return hb_fail(err, HB_LOCKED, NULL,
+                   "For mange mislykkede forsøk. Vent %lld minutt(er) og prøv igjen, eller "
+                   "kontakt administrator.",
+                   minutes);
+}
+
 int hb_auth_login(struct hb_store *s, const char *username, const char *password,
                   char *token, char *csrf, int64_t *user_id, struct hb_error *err)
 {
@@ -415,10 +424,8 @@ int hb_auth_login(struct hb_store *s, const char *username, const char *password
     hb_store_release(s, db);
     if (rc < 0)
         return rc;
-    int64_t minutes = (hb_auth_limits.lock_us + 59999999) / 60000000;
-#define LOCKED_MSG "For mange mislykkede forsøk. Vent %lld minutt(er) og prøv igjen, eller kontakt administrator."
     if (locked_until > l.now)
-        return hb_fail(err, HB_LOCKED, NULL, LOCKED_MSG, (long long)minutes);
+        return fail_locked(err);
     /* Unknown users cost the same as known ones. */
     if (!l.user_id) {
         pthread_once(&once, make_dummy_hash);
@@ -437,8 +444,7 @@ int hb_auth_login(struct hb_store *s, const char *username, const char *password
     if (rc < 0)
         return rc;
     if (rc == 1)
-        return hb_fail(err, HB_LOCKED, NULL, LOCKED_MSG, (long long)minutes);
-#undef LOCKED_MSG
+        return fail_locked(err);
     if (!l.password_ok)
         return hb_fail(err, HB_UNAUTHORIZED, NULL, "Feil brukernavn eller passord");
     *user_id = l.user_id;
