@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "core/banned.h"
 #include "fhir/fhir.h"
+#include "flow/flow_api.h"
 #include "org/org_api.h"
 #include "patient/patient_api.h"
 
@@ -31,6 +32,7 @@ static int healthz(struct hb_request *req, struct hb_error *err)
 #define STAFF HB_ROLES_STAFF
 #define NOT_ANALYST (STAFF | HB_ROLE_BIT(HB_ROLE_PATIENT) | HB_ROLE_BIT(HB_ROLE_ADMIN))
 #define ADMIN HB_ROLE_BIT(HB_ROLE_ADMIN)
+#define NOT_PATIENT (STAFF | HB_ROLE_BIT(HB_ROLE_ANALYST) | ADMIN)
 
 /* clang-format off */
 static const struct hb_route routes[] = {
@@ -43,6 +45,9 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/patients/{id}",                 hb_api_patient_get,       0, NOT_ANALYST},
     {"POST", "/api/patients/{id}/emergency-access", hb_api_emergency,        JSON, STAFF},
     {"GET",  "/api/patients/{id}/access-log",      hb_api_access_log,        0, NOT_ANALYST},
+    {"GET",  "/api/capacity",                      hb_api_capacity,          0, NOT_PATIENT},
+    {"GET",  "/api/units/{id}",                    hb_api_unit_get,          0, NOT_PATIENT},
+    {"PUT",  "/api/units/{id}",                    hb_api_unit_put,          JSON, STAFF | ADMIN},
     {"GET",  "/api/audit/emergency",               hb_api_emergency_report,  0, ADMIN},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
     {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},

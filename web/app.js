@@ -70,6 +70,7 @@ function renderChrome() {
   for (const a of nav.querySelectorAll('[data-staff]')) a.hidden = !isStaff();
   for (const a of nav.querySelectorAll('[data-patient]')) a.hidden = state.me?.role !== 'patient';
   for (const a of nav.querySelectorAll('[data-admin]')) a.hidden = state.me?.role !== 'admin';
+  for (const a of nav.querySelectorAll('[data-notpatient]')) a.hidden = !state.me || state.me.role === 'patient';
   const here = location.hash.split('/').slice(0, 2).join('/');
   for (const a of nav.querySelectorAll('a')) {
     if (a.getAttribute('href') === here) a.setAttribute('aria-current', 'page');
@@ -138,6 +139,7 @@ function showStart() {
     ul.append(el('li', {}, el('a', { href: `#/pasient/${me.patientId}` }, 'Se opplysningene mine')),
       el('li', {}, el('a', { href: '#/min-logg' }, 'Se hvem som har sett journalen min')));
   }
+  if (me.role !== 'patient') ul.append(el('li', {}, el('a', { href: '#/kapasitet' }, 'Se ledige senger og hva enhetene kan behandle')));
   if (me.role === 'admin') ul.append(el('li', {}, el('a', { href: '#/nodtilgang' }, 'Følg opp nødtilganger')));
   ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
   links.append(ul);
@@ -356,6 +358,111 @@ async function showOrgs() {
     el('div', { class: 'grid2' }, others));
 }
 
+// ---- capacity overview and my unit ----
+const fmt1 = new Intl.NumberFormat('nb-NO', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+function unitEditor(unit) {
+  const msg = el('p', { role: 'status', id: 'unit-message' });
+  const beds = el('input', { id: 'unit-beds', type: 'number', min: 0, max: 500, value: unit.beds, required: true });
+  const boxes = unit.capabilityList.map((c) => el('label', { class: 'check' },
+    el('input', { type: 'checkbox', name: 'cap', value: c.code, checked: unit.capabilities.includes(c.code) }),
+    ` ${c.label}`));
+  let version = unit.version;
+  const form = el('form', { class: 'card', id: 'unit-form' },
+    el('h2', {}, `Min enhet: ${unit.name}`),
+    el('p', { class: 'muted' }, 'Hold antall senger og listen over hva dere kan behandle oppdatert – sykehuset og tildelingskontorene ser den.'),
+    el('label', { for: 'unit-beds' }, 'Antall senger'), beds,
+    el('fieldset', { class: 'caps' }, el('legend', {}, 'Enheten kan behandle'), boxes),
+    msg,
+    el('div', { class: 'actions' }, el('button', { class: 'primary', type: 'submit' }, 'Lagre')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    msg.className = '';
+    msg.textContent = 'Lagrer …';
+    try {
+      const r = await api('PUT', `/api/units/${unit.id}`, {
+        beds: Number(beds.value), version,
+        capabilities: [...form.querySelectorAll('input[name=cap]:checked')].map((b) => b.value),
+      });
+      version = r.version;
+      msg.className = 'ok';
+      msg.textContent = `Lagret (versjon ${r.version}).`;
+      await renderCapacityTables();
+    } catch (e) {
+      msg.className = 'error';
+      msg.textContent = e.message;
+    }
+  });
+  return form;
+}
+
+let capacityFilter = { cap: '', type: '' };
+
+async function renderCapacityTables() {
+  const data = await api('GET', '/api/capacity');
+  const holder = document.getElementById('capacity-tables');
+  if (!holder) return;
+  const units = data.units.filter((u) => u.beds > 0 || u.capabilities.length)
+    .filter((u) => !capacityFilter.cap || u.capabilities.some((c) => c.code === capacityFilter.cap))
+    .filter((u) => !capacityFilter.type || u.unitType === capacityFilter.type);
+  const sum = (k) => units.reduce((s, u) => s + u[k], 0);
+  const unitTable = el('table', { id: 'capacity-units' },
+    el('caption', { class: 'muted' }, `${units.length} enheter`),
+    el('thead', {}, el('tr', {}, el('th', {}, 'Enhet'), el('th', {}, 'Type'), el('th', {}, 'Eier'),
+      el('th', { class: 'num' }, 'Senger'), el('th', { class: 'num' }, 'Opptatt'), el('th', { class: 'num' }, 'Ledige'),
+      el('th', {}, 'Kan behandle'))),
+    el('tbody', {}, units.map((u) => el('tr', {},
+      el('td', {}, u.name), el('td', {}, u.unitTypeLabel), el('td', {}, u.owner || ''),
+      el('td', { class: 'num' }, u.beds), el('td', { class: 'num' }, u.occupied),
+      el('td', { class: 'num' }, u.free, u.overbooked ? el('span', { class: 'badge warn' }, ' overbelagt') : ''),
+      el('td', {}, u.capabilities.map((c) => c.label).join(', ') || '—')))),
+    el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td'), el('td'),
+      el('td', { class: 'num' }, sum('beds')), el('td', { class: 'num' }, sum('occupied')),
+      el('td', { class: 'num' }, sum('free')), el('td'))));
+  const m = data.municipalityTotals;
+  const muniTable = el('table', { id: 'capacity-municipalities' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Kommune'), el('th', { class: 'num' }, 'Innbyggere'),
+      el('th', { class: 'num' }, 'KAD-norm (senger)'), el('th', { class: 'num' }, 'KAD-senger kommunen eier'),
+      el('th', { class: 'num' }, 'Innbyggere i KAD nå'))),
+    el('tbody', {}, data.municipalities.map((x) => el('tr', {},
+      el('td', {}, x.name), el('td', { class: 'num' }, fmt.format(x.population)),
+      el('td', { class: 'num' }, fmt1.format(x.normBeds)), el('td', { class: 'num' }, x.kadBeds),
+      el('td', { class: 'num' }, x.kadResidentsNow)))),
+    el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td', { class: 'num' }, fmt.format(m.population)),
+      el('td', { class: 'num' }, fmt1.format(m.normBeds)), el('td', { class: 'num' }, m.kadBeds),
+      el('td', { class: 'num' }, m.kadResidentsNow))));
+  holder.replaceChildren(unitTable,
+    el('h2', {}, 'KAD mot normen: 1 seng per 7 000 innbyggere'),
+    el('p', { class: 'muted' }, 'KAD-senger telles hos kommunen som eier enheten; en interkommunal KAD tar også imot innbyggere fra nabokommunene.'),
+    muniTable);
+  return data;
+}
+
+async function showCapacity() {
+  show(el('p', { class: 'muted' }, 'Henter …'));
+  const capSelect = el('select', { id: 'cap-filter' }, el('option', { value: '' }, 'Alle'));
+  const typeSelect = el('select', { id: 'type-filter' }, el('option', { value: '' }, 'Alle typer'));
+  const filters = el('div', { class: 'row card' },
+    el('div', { class: 'grow' }, el('label', { for: 'cap-filter' }, 'Må kunne behandle'), capSelect),
+    el('div', { class: 'grow' }, el('label', { for: 'type-filter' }, 'Type enhet'), typeSelect));
+  const mine = el('div', { id: 'my-unit' });
+  show(el('h1', {}, 'Kapasitet i helsefellesskapet'),
+    el('p', {}, 'Ledige senger og hva hver enhet kan behandle. Ingen pasientopplysninger vises her.'),
+    mine, filters, el('div', { id: 'capacity-tables' }));
+  const data = await renderCapacityTables();
+  for (const c of data.capabilities) capSelect.append(el('option', { value: c.code }, c.label));
+  const types = [...new Map(data.units.map((u) => [u.unitType, u.unitTypeLabel])).entries()];
+  for (const [code, label] of types) typeSelect.append(el('option', { value: code }, label));
+  capSelect.value = capacityFilter.cap;
+  typeSelect.value = capacityFilter.type;
+  capSelect.addEventListener('change', () => { capacityFilter.cap = capSelect.value; renderCapacityTables(); });
+  typeSelect.addEventListener('change', () => { capacityFilter.type = typeSelect.value; renderCapacityTables(); });
+  if (data.units.some((u) => u.id === state.me.orgId)) {
+    const unit = await api('GET', `/api/units/${state.me.orgId}`);
+    if (unit.canEdit) mine.replaceChildren(unitEditor(unit));
+  }
+}
+
 // ---- routing ----
 async function route() {
   renderChrome();
@@ -365,6 +472,7 @@ async function route() {
     if (page === 'sok' && isStaff()) showSearch(decodeURIComponent(arg || ''));
     else if (page === 'pasient' && arg) await showPatient(arg);
     else if (page === 'organisasjon') await showOrgs();
+    else if (page === 'kapasitet' && state.me.role !== 'patient') await showCapacity();
     else if (page === 'min-logg') await showMyLog();
     else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();
     else showStart();

@@ -5,6 +5,7 @@
 
 #include "../app.h"
 #include "../core/banned.h"
+#include "../flow/flow.h"
 #include "../org/org.h"
 #include "../patient/patient.h"
 #include "fhir_int.h"
@@ -319,17 +320,25 @@ static int org_read(struct hb_request *req, bool unit, struct hb_error *err)
     if (!db)
         return HB_UNAVAILABLE;
     struct hb_org o;
+    json_t *res = NULL;
     rc = hb_org_get(db, id, hb_req_arena(req), &o, err);
+    if (rc == 0 && (o.unit_type != NULL) != unit)
+        rc = hb_fail(err, HB_NOT_FOUND, "id", "%s/%lld finnes ikke",
+                     unit ? "Location" : "Organization", (long long)id);
+    if (rc == 0) {
+        res = hb_org_fhir(&o);
+        if (unit)
+            rc = hb_flow_location_extend(db, id, res, err);
+    }
     hb_store_release(s, db);
-    if (rc)
+    if (rc) {
+        json_decref(res);
         return rc;
-    if ((o.unit_type != NULL) != unit)
-        return hb_fail(err, HB_NOT_FOUND, "id", "%s/%lld finnes ikke",
-                       unit ? "Location" : "Organization", (long long)id);
+    }
     char etag[24];
     snprintf(etag, sizeof(etag), "W/\"%d\"", o.version);
     hb_resp_header(req, "ETag", etag);
-    hb__fhir_respond(req, 200, hb_org_fhir(&o));
+    hb__fhir_respond(req, 200, res);
     return 0;
 }
 
@@ -361,9 +370,10 @@ static int org_search(struct hb_request *req, bool unit, struct hb_error *err)
     struct hb_org *orgs;
     int n;
     rc = hb_org_list(db, &q, hb_req_arena(req), &orgs, &n, err);
-    hb_store_release(s, db);
-    if (rc)
+    if (rc) {
+        hb_store_release(s, db);
         return rc;
+    }
     const char *base = hb__fhir_base(req);
     const char *rt = unit ? "Location" : "Organization";
     json_t *b = hb__fhir_bundle("searchset");
@@ -371,12 +381,21 @@ static int org_search(struct hb_request *req, bool unit, struct hb_error *err)
     json_object_set_new(b, "link", json_pack("[{s:s,s:s+++}]", "relation", "self", "url", base,
                                              "/", rt, ""));
     json_t *entries = json_object_get(b, "entry");
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && rc == 0; i++) {
+        json_t *res = hb_org_fhir(&orgs[i]);
+        if (unit)
+            rc = hb_flow_location_extend(db, orgs[i].id, res, err);
         json_array_append_new(
             entries, json_pack("{s:s,s:o,s:{s:s}}", "fullUrl",
                                hb_arena_printf(hb_req_arena(req), "%s/%s/%lld", base, rt,
                                                (long long)orgs[i].id),
-                               "resource", hb_org_fhir(&orgs[i]), "search", "mode", "match"));
+                               "resource", res, "search", "mode", "match"));
+    }
+    hb_store_release(s, db);
+    if (rc) {
+        json_decref(b);
+        return rc;
+    }
     hb__fhir_respond(req, 200, b);
     return 0;
 }

@@ -197,6 +197,30 @@ static const char SQL_POP_TOTALS[] =
     " THEN count ELSE 0 END) FROM population"
     " WHERE year = (SELECT MAX(year) FROM population) GROUP BY municipality_id, year";
 
+int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_POP_TOTALS, &st, err);
+    if (rc)
+        return rc;
+    json_t *pop = json_object();
+    while ((rc = hb_stmt_step(st, err)) == 1) {
+        char key[24];
+        snprintf(key, sizeof(key), "%lld", (long long)hb_stmt_col_int(st, 0));
+        json_object_set_new(pop, key,
+                            json_pack("{s:I,s:I,s:I}", "year", (json_int_t)hb_stmt_col_int(st, 1),
+                                      "total", (json_int_t)hb_stmt_col_int(st, 2), "age80",
+                                      (json_int_t)hb_stmt_col_int(st, 3)));
+    }
+    hb_stmt_done(st);
+    if (rc < 0) {
+        json_decref(pop);
+        return rc;
+    }
+    *out = pop;
+    return 0;
+}
+
 int hb_org_overview(struct hb_db *db, struct hb_arena *arena, json_t **out, struct hb_error *err)
 {
     struct hb_org_query q = {.count = 1000};
@@ -207,27 +231,10 @@ int hb_org_overview(struct hb_db *db, struct hb_arena *arena, json_t **out, stru
     q.units = true;
     if ((rc = hb_org_list(db, &q, arena, &units, &nu, err)))
         return rc;
-    json_t *root = json_object(), *munis = json_array(), *others = json_array();
-    struct hb_stmt *st;
-    json_t *pop = json_object();
-    if ((rc = hb_db_stmt(db, SQL_POP_TOTALS, &st, err)) == 0) {
-        while ((rc = hb_stmt_step(st, err)) == 1) {
-            char key[24];
-            snprintf(key, sizeof(key), "%lld", (long long)hb_stmt_col_int(st, 0));
-            json_object_set_new(pop, key,
-                                json_pack("{s:I,s:I,s:I}", "year", (json_int_t)hb_stmt_col_int(st, 1),
-                                          "total", (json_int_t)hb_stmt_col_int(st, 2), "age80",
-                                          (json_int_t)hb_stmt_col_int(st, 3)));
-        }
-        hb_stmt_done(st);
-    }
-    if (rc < 0) {
-        json_decref(root);
-        json_decref(munis);
-        json_decref(others);
-        json_decref(pop);
+    json_t *pop;
+    if ((rc = hb_org_population(db, &pop, err)))
         return rc;
-    }
+    json_t *root = json_object(), *munis = json_array(), *others = json_array();
     for (int i = 0; i < n; i++) {
         char id[24];
         snprintf(id, sizeof(id), "%lld", (long long)orgs[i].id);

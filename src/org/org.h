@@ -54,6 +54,9 @@ int hb_org_list(struct hb_db *db, const struct hb_org_query *q, struct hb_arena 
                 struct hb_org **out, int *n, struct hb_error *err);
 int hb_org_get(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_org *out,
                struct hb_error *err);
+/* Population of each municipality in the latest year: a new JSON object keyed
+ * by municipality id, each {"year", "total", "age80"}. */
+int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err);
 /* The organisation overview for the UI: municipalities with population in the
  * latest year and their units, hospitals with their wards, GP offices. */
 int hb_org_overview(struct hb_db *db, struct hb_arena *arena, json_t **out, struct hb_error *err);

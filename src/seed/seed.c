@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../auth/auth.h"
+#include "../flow/flow.h"
 #include "../core/banned.h"
 #include "../org/org.h"
 #include "../patient/patient.h"
@@ -91,9 +92,10 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
             NULL, "Haukeland", 32, err));
     TRY(add(db, &d->ward_geri, "unit", "hospital-ward", "Geriatrisk seksjon", d->hospital, NULL,
             NULL, "Haukeland", 16, err));
-    TRY(add(db, NULL, "unit", "hospital-ward", "Ortopedisk avdeling", d->hospital, NULL, NULL,
+    int64_t ortho, lung, osteroy_short;
+    TRY(add(db, &ortho, "unit", "hospital-ward", "Ortopedisk avdeling", d->hospital, NULL, NULL,
             "Haukeland", 24, err));
-    TRY(add(db, NULL, "unit", "hospital-ward", "Lungeavdelingen", d->hospital, NULL, NULL,
+    TRY(add(db, &lung, "unit", "hospital-ward", "Lungeavdelingen", d->hospital, NULL, NULL,
             "Haukeland", 20, err));
     for (int i = 0; i < N_MUNI; i++) {
         TRY(add(db, &d->muni[i], "municipality", NULL, municipalities[i].name, d->hf_fellesskap,
@@ -112,8 +114,8 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
             d->muni[0], NULL, NULL, "Knarvik", 12, err));
     TRY(add(db, &d->home_alver, "unit", "home-care", "Heimetenesta Alver", d->muni[0], NULL,
             NULL, "Knarvik", 0, err));
-    TRY(add(db, NULL, "unit", "short-term-nursing-home", "Osterøy korttidsavdeling", d->muni[1],
-            NULL, NULL, "Lonevåg", 8, err));
+    TRY(add(db, &osteroy_short, "unit", "short-term-nursing-home", "Osterøy korttidsavdeling",
+            d->muni[1], NULL, NULL, "Lonevåg", 8, err));
     static const struct {
         const char *name;
         int muni;
@@ -125,6 +127,31 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
     for (int i = 0; i < 5; i++)
         TRY(add(db, &d->gp_office[i], "gp-office", NULL, offices[i].name, d->muni[offices[i].muni],
                 NULL, NULL, NULL, 0, err));
+    /* What each unit can treat (the hospital wards: the medical ward's list). */
+    static const char *const kad_caps[] = {
+        "iv-antibiotics", "iv-fluids", "oxygen",       "infusion-pump", "lab-crp",
+        "lab-hb",         "lab-glucose", "lab-urine-stix", "x-ray",       "palliative",
+        "dementia-safe",  "physiotherapy"};
+    static const char *const short_caps[] = {"iv-fluids",      "oxygen",     "lab-crp",
+                                             "lab-glucose",    "lab-urine-stix", "palliative",
+                                             "dementia-safe", "physiotherapy"};
+    static const char *const ward_caps[] = {
+        "iv-antibiotics", "iv-fluids", "oxygen",      "high-flow-oxygen", "cpap-bipap",
+        "infusion-pump",  "telemetry", "blood-gas",   "lab-crp",          "lab-hb",
+        "lab-glucose",    "lab-urine-stix", "x-ray",  "ct-remote",        "palliative",
+        "physiotherapy"};
+#define CAPS(unit, list) hb_flow_capabilities_set(db, unit, list, COUNT(list), err)
+    TRY(CAPS(d->kad, kad_caps));
+    TRY(CAPS(d->kort_alver, short_caps));
+    TRY(CAPS(d->ward_med, ward_caps));
+    TRY(CAPS(d->ward_geri, ward_caps));
+    TRY(CAPS(lung, ward_caps));
+    TRY(CAPS(osteroy_short, short_caps));
+    static const char *const ortho_caps[] = {"iv-antibiotics", "iv-fluids",   "oxygen",
+                                             "infusion-pump",  "lab-crp",     "lab-hb",
+                                             "x-ray",          "ct-remote",   "physiotherapy"};
+    TRY(CAPS(ortho, ortho_caps));
+#undef CAPS
     return 0;
 #undef TRY
 }

@@ -115,3 +115,32 @@ test('a patient sees who has looked at their record; the organisation page has t
   await page.getByRole('button', { name: 'Logg ut' }).click();
   await page.getByText('Du er logget ut.').waitFor();
 });
+
+test('a KAD nurse keeps what the unit can treat current; everyone sees it on the capacity page', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'sykepleier.kad');
+  await page.getByRole('link', { name: 'Kapasitet', exact: true }).click();
+  const kadRow = page.locator('#capacity-units tbody tr', { hasText: 'KAD Region Nordhordland Helsehus' });
+  await kadRow.waitFor();
+  assert.match(await kadRow.innerText(), /Røntgen/);
+  const form = page.locator('#unit-form');
+  await form.getByLabel('Røntgen').uncheck();
+  await form.getByLabel('Antall senger').fill('10');
+  await form.getByRole('button', { name: 'Lagre' }).click();
+  await page.getByText('Lagret (versjon 2).').waitFor();
+  await page.locator('#capacity-units tbody tr', { hasText: 'KAD Region Nordhordland Helsehus' })
+    .filter({ hasNotText: 'Røntgen' }).waitFor();
+  assert.match(await kadRow.innerText(), /\t10\t/);
+  await page.getByLabel('Må kunne behandle').selectOption({ label: 'Røntgen' });
+  await page.locator('#capacity-units caption').filter({ hasText: 'enheter' }).waitFor();
+  assert.equal(await page.locator('#capacity-units tbody tr', { hasText: 'KAD Region' }).count(), 0,
+    'filtered out: it no longer has x-ray');
+  const ward = await browser.newPage();
+  await login(ward, 'sykepleier.haukeland');
+  await ward.goto(`${srv.base}/#/kapasitet`);
+  await ward.locator('#capacity-units tbody tr', { hasText: 'KAD Region' }).waitFor();
+  assert.equal(await ward.locator('#unit-form', { hasText: 'KAD' }).count(), 0, 'only the unit edits itself');
+  assert.match(await ward.locator('#capacity-municipalities tfoot').innerText(), /Sum/);
+  assert.deepEqual(errors, []);
+});

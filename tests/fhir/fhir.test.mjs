@@ -180,6 +180,9 @@ test('Organization and Location: search by name, identifier and type; read', asy
   assert.equal(kad.entry.length, 1);
   const loc = valid(await alver.read({ resourceType: 'Location', id: kad.entry[0].resource.id }));
   assert.equal(loc.managingOrganization.reference, `Organization/${alverOrg.id}`);
+  const caps = loc.extension.filter((e) => e.url === 'https://helsebro.no/fhir/StructureDefinition/unit-capability');
+  assert.ok(caps.some((e) => e.valueCoding.code === 'iv-antibiotics'), 'what the unit can treat');
+  assert.deepEqual(kad.entry[0].resource.extension, loc.extension, 'search shows the same');
   assert.equal((await failure(alver.read({ resourceType: 'Location', id: alverOrg.id }))).status, 404);
   assert.equal((await failure(alver.search({ resourceType: 'Location', searchParams: { type: 'spa' } }))).status, 400);
 });

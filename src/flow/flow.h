@@ -1,0 +1,69 @@
+/* flow: patient flow across hospital and municipal units. This part: what each
+ * unit can treat (its capabilities), its bed count, and the capacity overview
+ * of the whole helsefellesskap (no patient data). */
+#ifndef HB_FLOW_H
+#define HB_FLOW_H
+
+#include <jansson.h>
+
+#include "../auth/auth.h"
+#include "../core/core.h"
+#include "../store/store.h"
+
+/* The coded list of what a unit can treat, kept here and nowhere else. */
+#define HB_CAPABILITIES(X)                                                         \
+    X("iv-antibiotics", "Intravenøs antibiotika")                                  \
+    X("iv-fluids", "Intravenøs væske")                                             \
+    X("oxygen", "Oksygen")                                                         \
+    X("high-flow-oxygen", "High-flow oksygen")                                     \
+    X("cpap-bipap", "CPAP/BiPAP")                                                  \
+    X("infusion-pump", "Infusjonspumper")                                          \
+    X("telemetry", "Telemetri")                                                    \
+    X("blood-gas", "Blodgass")                                                     \
+    X("lab-crp", "Lab: CRP")                                                       \
+    X("lab-hb", "Lab: hemoglobin")                                                 \
+    X("lab-glucose", "Lab: glukose")                                               \
+    X("lab-urine-stix", "Lab: urinstiks")                                          \
+    X("x-ray", "Røntgen")                                                          \
+    X("ct-remote", "CT med fjerntolkning")                                         \
+    X("palliative", "Palliativ behandling")                                        \
+    X("dementia-safe", "Demenstilpasset avdeling")                                 \
+    X("physiotherapy", "Fysioterapi")                                              \
+    X("psychiatric", "Psykiatrisk kompetanse")
+
+#define HB_CAPABILITY_SYSTEM "https://helsebro.no/fhir/CodeSystem/unit-capability"
+#define HB_EXT_CAPABILITY "https://helsebro.no/fhir/StructureDefinition/unit-capability"
+
+/* The Norwegian label of a capability code, or NULL when the code is unknown. */
+const char *hb_capability_label(const char *code);
+/* All capabilities as a new JSON array of {"code", "label"}. */
+json_t *hb_capability_list(void);
+
+/* The capability codes of unit_id, in the list's order, as a new JSON array of
+ * codes. */
+int hb_flow_unit_capabilities(struct hb_db *db, int64_t unit_id, json_t **out,
+                              struct hb_error *err);
+/* Adds the capabilities of unit_id to a FHIR Location as extensions. */
+int hb_flow_location_extend(struct hb_db *db, int64_t unit_id, json_t *location,
+                            struct hb_error *err);
+
+/* Replaces the capabilities of unit_id with codes (inside a write; for loading
+ * data such as the demo). HB_INVALID for an unknown code. */
+int hb_flow_capabilities_set(struct hb_db *db, int64_t unit_id, const char *const *codes,
+                             size_t n, struct hb_error *err);
+
+/* Sets a unit's bed count and capabilities (codes: a JSON array of strings).
+ * Only staff of the unit itself or an administrator may. version must be the
+ * unit's current version (HB_CONFLICT otherwise, someone else changed it).
+ * Errors name the field: beds (0-500), capabilities (known codes, no repeats).
+ * On success *new_version is set. */
+int hb_flow_unit_update(struct hb_store *s, const struct hb_user *u, int64_t unit_id, int beds,
+                        json_t *codes, int version, int *new_version, struct hb_error *err);
+
+/* The capacity overview (no patient data): every unit with beds, occupied and
+ * free beds and capabilities, totals, and per municipality population, the
+ * KAD norm (1 bed per 7,000 inhabitants), KAD beds and residents in KAD now. */
+int hb_flow_capacity(struct hb_db *db, struct hb_arena *arena, json_t **out,
+                     struct hb_error *err);
+
+#endif

@@ -1,0 +1,11 @@
+/* flow: JSON API handlers for units and capacity. */
+#ifndef HB_FLOW_API_H
+#define HB_FLOW_API_H
+
+#include "../core/http.h"
+
+int hb_api_capacity(struct hb_request *req, struct hb_error *err);
+int hb_api_unit_get(struct hb_request *req, struct hb_error *err);
+int hb_api_unit_put(struct hb_request *req, struct hb_error *err);
+
+#endif
