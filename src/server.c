@@ -33,6 +33,7 @@ static int healthz(struct hb_request *req, struct hb_error *err)
 #define NOT_ANALYST (STAFF | HB_ROLE_BIT(HB_ROLE_PATIENT) | HB_ROLE_BIT(HB_ROLE_ADMIN))
 #define ADMIN HB_ROLE_BIT(HB_ROLE_ADMIN)
 #define NOT_PATIENT (STAFF | HB_ROLE_BIT(HB_ROLE_ANALYST) | ADMIN)
+#define CLINICIAN (HB_ROLE_BIT(HB_ROLE_HOSPITAL) | HB_ROLE_BIT(HB_ROLE_MUNICIPAL))
 
 /* clang-format off */
 static const struct hb_route routes[] = {
@@ -48,6 +49,11 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/capacity",                      hb_api_capacity,          0, NOT_PATIENT},
     {"GET",  "/api/units/{id}",                    hb_api_unit_get,          0, NOT_PATIENT},
     {"PUT",  "/api/units/{id}",                    hb_api_unit_put,          JSON, STAFF | ADMIN},
+    {"GET",  "/api/units/{id}/board",              hb_api_board,             0, NOT_PATIENT},
+    {"PUT",  "/api/units/{id}/beds/{bed}",         hb_api_bed_put,           JSON, CLINICIAN},
+    {"POST", "/api/stays",                         hb_api_admit,             JSON, CLINICIAN},
+    {"POST", "/api/stays/{id}/move",               hb_api_move,              JSON, CLINICIAN},
+    {"POST", "/api/stays/{id}/discharge",          hb_api_discharge,         JSON, CLINICIAN},
     {"GET",  "/api/audit/emergency",               hb_api_emergency_report,  0, ADMIN},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
     {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},

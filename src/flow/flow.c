@@ -178,6 +178,7 @@ static int unit_update_tx(struct hb_db *db, void *arg, struct hb_error *err)
                      o.version, w->version);
     if (rc)
         goto out;
+    int old_beds = o.beds;
     o.beds = w->beds;
     o.version = w->version + 1;
     o.updated_at = hb_now_us();
@@ -188,7 +189,8 @@ static int unit_update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_int(st, 3, o.updated_at);
     hb_stmt_int(st, 4, o.id);
     hb_stmt_int(st, 5, w->version);
-    if ((rc = hb_stmt_run(st, err)) < 0 || (rc = caps_write(db, o.id, w->has, err)))
+    if ((rc = hb_stmt_run(st, err)) < 0 || (rc = caps_write(db, o.id, w->has, err)) ||
+        (rc = hb_flow_beds_resize(db, o.id, old_beds, o.beds, err)))
         goto out;
     json_t *loc = hb_org_fhir(&o);
     extend(loc, w->has);

@@ -66,4 +66,60 @@ int hb_flow_unit_update(struct hb_store *s, const struct hb_user *u, int64_t uni
 int hb_flow_capacity(struct hb_db *db, struct hb_arena *arena, json_t **out,
                      struct hb_error *err);
 
+/* ---- beds and stays (stay.c) ----------------------------------------------- */
+
+/* Where a patient comes from, goes to, and the priority groups, with labels. */
+#define HB_STAY_SOURCES(X)                                                         \
+    X("home", "Hjemmet")                                                           \
+    X("gp", "Fastlege")                                                            \
+    X("legevakt", "Legevakt")                                                      \
+    X("hospital-ward", "Sykehusavdeling")                                          \
+    X("other-unit", "Annen enhet")
+#define HB_DISCHARGE_TO(X)                                                         \
+    X("home", "Hjem")                                                              \
+    X("home-care", "Hjem med hjemmetjenester")                                     \
+    X("nursing-home", "Sykehjem")                                                  \
+    X("hospital", "Sykehus")                                                       \
+    X("other-unit", "Annen enhet")                                                 \
+    X("deceased", "Død")
+#define HB_PRIORITY_GROUPS(X)                                                      \
+    X("children-complex", "Barn og unge med sammensatte behov")                    \
+    X("mental-substance", "Alvorlig psykisk lidelse og rus")                       \
+    X("frail-elderly", "Skrøpelige eldre")                                         \
+    X("multimorbid", "Flere kroniske lidelser")
+
+/* Makes the unit's numbered beds match its bed count, inside a write: adds free
+ * beds, or removes the highest-numbered ones when none of them holds or
+ * expects a patient (HB_CONFLICT naming the bed otherwise). */
+int hb_flow_beds_resize(struct hb_db *db, int64_t unit_id, int from, int to,
+                        struct hb_error *err);
+
+struct hb_admission {
+    int64_t patient_id, unit_id;
+    int bed;
+    const char *source, *referred_by, *priority_group; /* priority_group may be NULL */
+};
+/* Admits a patient to a free bed (or one reserved for them) of a unit. The user
+ * must work in the unit or the organisation owning it. One open stay per
+ * patient, one stay per bed: HB_CONFLICT otherwise. *stay_id gets the new id. */
+int hb_flow_admit(struct hb_store *s, const struct hb_user *u, const struct hb_admission *a,
+                  int64_t *stay_id, struct hb_error *err);
+/* Moves an open stay to another free bed of the same unit; to another unit it
+ * ends this stay ("other-unit") and starts one there. *stay_id: the stay the
+ * patient now has. */
+int hb_flow_move(struct hb_store *s, const struct hb_user *u, int64_t stay_id, int64_t unit_id,
+                 int bed, int64_t *new_stay_id, struct hb_error *err);
+/* Ends an open stay; its bed goes to cleaning. */
+int hb_flow_discharge(struct hb_store *s, const struct hb_user *u, int64_t stay_id,
+                      const char *to, struct hb_error *err);
+/* Sets a bed without a patient to free, cleaning, closed (reason needed) or
+ * reserved (reason: for whom; until: expiry, in the future). */
+int hb_flow_bed_set(struct hb_store *s, const struct hb_user *u, int64_t unit_id, int bed,
+                    const char *state, const char *reason, int64_t until, struct hb_error *err);
+/* The bed board of a unit: every bed with its state; occupants' name and age
+ * only where u has a relation (each such view audited), otherwise "occupied";
+ * days in stay, flags with their source, totals. */
+int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
+                  struct hb_arena *arena, json_t **out, struct hb_error *err);
+
 #endif

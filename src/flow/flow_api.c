@@ -1,6 +1,8 @@
 /* flow: /api/capacity and /api/units/{id}. No patient data here. */
 #include "flow_api.h"
 
+#include <string.h>
+
 #include "../app.h"
 #include "../org/org.h"
 #include "flow.h"
@@ -75,5 +77,111 @@ int hb_api_unit_put(struct hb_request *req, struct hb_error *err)
                                   err)))
         return rc;
     hb_resp_json(req, 200, json_pack("{s:i}", "version", new_version));
+    return 0;
+}
+
+/* ---- the bed board and stays ---- */
+int hb_api_board(struct hb_request *req, struct hb_error *err)
+{
+    int64_t id;
+    int rc = hb_app_id_param(req, 0, &id, err);
+    if (rc)
+        return rc;
+    json_t *j;
+    if ((rc = hb_flow_board(hb_app_store(req), hb_app_user(req), id, hb_req_arena(req), &j, err)))
+        return rc;
+    hb_resp_json(req, 200, j);
+    return 0;
+}
+
+/* An id in a JSON body, as a string of digits or a number. */
+static int body_id(json_t *body, const char *key, int64_t *out, struct hb_error *err)
+{
+    json_t *v = json_object_get(body, key);
+    const char *s = json_string_value(v);
+    if (json_is_integer(v) && json_integer_value(v) > 0) {
+        *out = json_integer_value(v);
+        return 0;
+    }
+    if (s && hb_parse_i64(s, strlen(s), 1, INT64_MAX, out) == 0)
+        return 0;
+    return hb_fail(err, HB_INVALID, key, "%s må være en id", key);
+}
+
+static int body_bed(json_t *body, int *bed, struct hb_error *err)
+{
+    json_t *v = json_object_get(body, "bed");
+    if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 500)
+        return hb_fail(err, HB_INVALID, "bed", "bed må være et sengenummer (1-500)");
+    *bed = (int)json_integer_value(v);
+    return 0;
+}
+
+int hb_api_admit(struct hb_request *req, struct hb_error *err)
+{
+    json_t *body = hb_req_json(req);
+    struct hb_admission a = {
+        .source = json_string_value(json_object_get(body, "source")),
+        .referred_by = json_string_value(json_object_get(body, "referredBy")),
+        .priority_group = json_string_value(json_object_get(body, "priorityGroup")),
+    };
+    int64_t stay;
+    int rc;
+    if ((rc = body_id(body, "patientId", &a.patient_id, err)) ||
+        (rc = body_id(body, "unitId", &a.unit_id, err)) || (rc = body_bed(body, &a.bed, err)) ||
+        (rc = hb_flow_admit(hb_app_store(req), hb_app_user(req), &a, &stay, err)))
+        return rc;
+    hb_resp_json(req, 201, json_pack("{s:s}", "id",
+                                     hb_arena_printf(hb_req_arena(req), "%lld", (long long)stay)));
+    return 0;
+}
+
+int hb_api_move(struct hb_request *req, struct hb_error *err)
+{
+    int64_t id, unit, stay;
+    int bed, rc;
+    json_t *body = hb_req_json(req);
+    if ((rc = hb_app_id_param(req, 0, &id, err)) || (rc = body_id(body, "unitId", &unit, err)) ||
+        (rc = body_bed(body, &bed, err)) ||
+        (rc = hb_flow_move(hb_app_store(req), hb_app_user(req), id, unit, bed, &stay, err)))
+        return rc;
+    hb_resp_json(req, 200, json_pack("{s:s}", "id",
+                                     hb_arena_printf(hb_req_arena(req), "%lld", (long long)stay)));
+    return 0;
+}
+
+int hb_api_discharge(struct hb_request *req, struct hb_error *err)
+{
+    int64_t id;
+    int rc = hb_app_id_param(req, 0, &id, err);
+    if (rc)
+        return rc;
+    const char *to = json_string_value(json_object_get(hb_req_json(req), "to"));
+    if ((rc = hb_flow_discharge(hb_app_store(req), hb_app_user(req), id, to, err)))
+        return rc;
+    hb_resp_json(req, 200, json_pack("{s:b}", "ok", 1));
+    return 0;
+}
+
+int hb_api_bed_put(struct hb_request *req, struct hb_error *err)
+{
+    int64_t unit, bed, hours = 0;
+    int rc = hb_app_id_param(req, 0, &unit, err);
+    if (rc)
+        return rc;
+    const char *b = hb_req_param(req, 1);
+    if (hb_parse_i64(b, strlen(b), 1, 500, &bed) != 0)
+        return hb_fail(err, HB_NOT_FOUND, "bed", "Sengen finnes ikke");
+    json_t *body = hb_req_json(req);
+    json_t *h = json_object_get(body, "reservedHours");
+    if (h && (!json_is_integer(h) || json_integer_value(h) < 1 || json_integer_value(h) > 72))
+        return hb_fail(err, HB_INVALID, "reservedHours", "Reserver i 1 til 72 timer");
+    hours = h ? json_integer_value(h) : 0;
+    if ((rc = hb_flow_bed_set(hb_app_store(req), hb_app_user(req), unit, (int)bed,
+                              json_string_value(json_object_get(body, "state")),
+                              json_string_value(json_object_get(body, "reason")),
+                              hours ? hb_now_us() + hours * 3600 * 1000000 : 0, err)))
+        return rc;
+    hb_resp_json(req, 200, json_pack("{s:b}", "ok", 1));
     return 0;
 }

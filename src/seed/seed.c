@@ -60,6 +60,7 @@ struct demo {
     int64_t hf_fellesskap, hf, hospital, ward_med, ward_geri, muni[N_MUNI], kad, kort_alver,
         home_alver, gp_office[5], gp_user[5];
     int64_t patient_demo;
+    int beds_used[3]; /* demo stays placed in: geriatric ward, KAD, medical ward */
     struct rng rng;
 };
 
@@ -152,6 +153,20 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
                                              "x-ray",          "ct-remote",   "physiotherapy"};
     TRY(CAPS(ortho, ortho_caps));
 #undef CAPS
+    static const char SQL_UNITS[] = "SELECT id, beds FROM org WHERE type = 'unit' AND beds > 0";
+    struct hb_stmt *st;
+    int64_t units[32][2];
+    int nunits = 0;
+    TRY(hb_db_stmt(db, SQL_UNITS, &st, err));
+    while (nunits < 32 && (rc = hb_stmt_step(st, err)) == 1) {
+        units[nunits][0] = hb_stmt_col_int(st, 0);
+        units[nunits++][1] = hb_stmt_col_int(st, 1);
+    }
+    hb_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < nunits; i++)
+        TRY(hb_flow_beds_resize(db, units[i][0], 0, (int)units[i][1], err));
     return 0;
 #undef TRY
 }
@@ -159,7 +174,11 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
 /* ---- patients ---- */
 static const char SQL_NID_USED[] = "SELECT 1 FROM patient WHERE nid = ?";
 static const char SQL_STAY_ADD[] =
-    "INSERT INTO stay (id, patient_id, unit_id, start_at) VALUES (?, ?, ?, ?)";
+    "INSERT INTO stay (id, patient_id, unit_id, start_at, bed_number, source, referred_by,"
+    " priority_group) VALUES (?, ?, ?, ?, ?, ?, ?, 'frail-elderly')";
+static const char SQL_BED_TAKE[] =
+    "UPDATE bed SET state = 'occupied', stay_id = ?, version = version + 1"
+    " WHERE unit_id = ? AND number = ?";
 
 struct patients {
     struct demo *d;
@@ -271,14 +290,27 @@ static int one_patient(struct hb_db *db, struct patients *ps, int index, struct 
         d->patient_demo = p.id;
     /* Demo stays: the first patients aged 67+ stay in the KAD or a hospital ward. */
     if (ps->stays > 0 && age >= 67 && !(ps->demo_patient && index == 0)) {
-        int64_t unit = ps->stays % 3 == 0 ? d->ward_geri : ps->stays % 2 ? d->kad : d->ward_med;
+        int which = ps->stays % 3 == 0 ? 0 : ps->stays % 2 ? 1 : 2;
+        int64_t unit = which == 0 ? d->ward_geri : which == 1 ? d->kad : d->ward_med;
+        static const char *const from[3] = {"hospital-ward", "legevakt", "gp"};
+        int bed = ++d->beds_used[which];
+        int64_t stay = hb_id_new();
         struct hb_stmt *st;
         if ((rc = hb_db_stmt(db, SQL_STAY_ADD, &st, err)))
             return rc;
-        hb_stmt_int(st, 1, hb_id_new());
+        hb_stmt_int(st, 1, stay);
         hb_stmt_int(st, 2, p.id);
         hb_stmt_int(st, 3, unit);
-        hb_stmt_int(st, 4, hb_now_us() - (int64_t)(1 + rnd(r, 96)) * 3600 * 1000000);
+        /* From an hour to five days ago: some KAD stays pass the 3-day norm. */
+        hb_stmt_int(st, 4, hb_now_us() - (int64_t)(1 + rnd(r, 120)) * 3600 * 1000000);
+        hb_stmt_int(st, 5, bed);
+        hb_stmt_text(st, 6, from[which]);
+        hb_stmt_text(st, 7, which == 0 ? "Akuttmottaket" : "Legevakten i Nordhordland");
+        if ((rc = hb_stmt_run(st, err)) < 0 || (rc = hb_db_stmt(db, SQL_BED_TAKE, &st, err)))
+            return rc < 0 ? rc : HB_INTERNAL;
+        hb_stmt_int(st, 1, stay);
+        hb_stmt_int(st, 2, unit);
+        hb_stmt_int(st, 3, bed);
         if ((rc = hb_stmt_run(st, err)) < 0)
             return rc;
         ps->stays--;

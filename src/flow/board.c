@@ -1,0 +1,201 @@
+/* flow: the bed board of one unit. Occupants' name and age only where the
+ * viewer has a relation to them, and each such view is audited. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../org/org.h"
+#include "flow.h"
+#include "../core/banned.h"
+
+#define DAY_US (86400LL * 1000000)
+
+/* Rules flagged on the board, each with its source. */
+static const struct {
+    const char *unit_type, *code, *label, *source;
+    int days; /* flagged when the stay has lasted longer than this */
+} rules[] = {
+    {"kad", "kad-over-3-days", "Over 3 døgn i KAD",
+     "KAD/ØHD: gjennomsnittlig liggetid bør ikke overstige 3 døgn (Helse Nord 2023)", 3},
+    {"joint-unit", "evaluate-10-days", "Evaluer: over 10 døgn",
+     "Modell B og C: oppholdet evalueres etter høyst 10 døgn (Helse Nord 2023)", 10},
+    {"sykestue", "sykestue-over-14-days", "Over 14 døgn: vurder med spesialist",
+     "Sykestue: opphold over 14 døgn vurderes med spesialist ved sykehuset", 14},
+};
+
+static const char *state_label(const char *state)
+{
+    static const struct {
+        const char *state, *label;
+    } labels[] = {{"free", "Ledig"},   {"occupied", "Opptatt"}, {"reserved", "Reservert"},
+                  {"cleaning", "Vask/klargjøring"}, {"closed", "Stengt"}};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(state, labels[i].state) == 0)
+            return labels[i].label;
+    return state;
+}
+
+static int age_of(const char *birth_date)
+{
+    int64_t y, m, d;
+    if (!birth_date || hb_parse_i64(birth_date, 4, 1800, 2200, &y) ||
+        hb_parse_i64(birth_date + 5, 2, 1, 12, &m) || hb_parse_i64(birth_date + 8, 2, 1, 31, &d))
+        return 0;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    int age = tm.tm_year + 1900 - (int)y;
+    if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+        age--;
+    return age;
+}
+
+static const char SQL_BOARD_BEDS[] =
+    "SELECT number, state, reason, reserved_until, stay_id FROM bed WHERE unit_id = ?"
+    " ORDER BY number";
+static const char SQL_BOARD_STAYS[] =
+    "SELECT s.id, s.bed_number, s.start_at, s.patient_id, p.family, p.given, p.birth_date,"
+    " p.municipality_id, p.gp_user_id FROM stay s JOIN patient p ON p.id = s.patient_id"
+    " WHERE s.unit_id = ? AND s.end_at IS NULL ORDER BY s.start_at";
+
+struct occupant {
+    int64_t stay_id, start_at, patient_id, municipality_id, gp_user_id;
+    int bed;
+    const char *family, *given, *birth_date;
+    bool shown;
+    const char *relation, *reason;
+};
+
+static json_t *stay_json(const struct occupant *o, const char *unit_type, int64_t now,
+                         struct hb_arena *a)
+{
+    int days = (int)((now - o->start_at) / DAY_US);
+    char since[32];
+    hb_time_no(o->start_at, since, sizeof(since));
+    json_t *flags = json_array();
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        if (unit_type && strcmp(unit_type, rules[i].unit_type) == 0 &&
+            now - o->start_at > rules[i].days * DAY_US)
+            json_array_append_new(flags, json_pack("{s:s,s:s,s:s}", "code", rules[i].code,
+                                                   "label", rules[i].label, "source",
+                                                   rules[i].source));
+    json_t *j = json_pack("{s:s,s:s,s:i,s:o}", "id", hb_arena_printf(a, "%lld", (long long)o->stay_id),
+                          "sinceLocal", since, "days", days, "flags", flags);
+    if (o->shown)
+        json_object_set_new(j, "patient",
+                            json_pack("{s:s,s:s,s:i,s:s}", "id",
+                                      hb_arena_printf(a, "%lld", (long long)o->patient_id),
+                                      "name", hb_arena_printf(a, "%s %s", o->given, o->family),
+                                      "age", age_of(o->birth_date), "relation", o->relation));
+    return j;
+}
+
+int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
+                  struct hb_arena *arena, json_t **out, struct hb_error *err)
+{
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return HB_UNAVAILABLE;
+    struct hb_org unit;
+    struct hb_stmt *st;
+    struct occupant *occ = NULL;
+    int nocc = 0, cap = 0;
+    int rc = hb_org_get(db, unit_id, arena, &unit, err);
+    if (rc == 0 && !unit.unit_type)
+        rc = hb_fail(err, HB_NOT_FOUND, "id", "Enheten finnes ikke");
+    if (rc == 0 && (rc = hb_db_stmt(db, SQL_BOARD_STAYS, &st, err)) == 0) {
+        hb_stmt_int(st, 1, unit_id);
+        while ((rc = hb_stmt_step(st, err)) == 1) {
+            if (nocc == cap) {
+                cap = cap ? cap * 2 : 16;
+                struct occupant *n = hb_arena_alloc(arena, sizeof(*n) * (size_t)cap);
+                if (nocc)
+                    memcpy(n, occ, sizeof(*n) * (size_t)nocc);
+                occ = n;
+            }
+            struct occupant *o = &occ[nocc++];
+            o->stay_id = hb_stmt_col_int(st, 0);
+            o->bed = (int)hb_stmt_col_int(st, 1);
+            o->start_at = hb_stmt_col_int(st, 2);
+            o->patient_id = hb_stmt_col_int(st, 3);
+            o->family = hb_arena_strdup(arena, hb_stmt_col(st, 4, NULL));
+            o->given = hb_arena_strdup(arena, hb_stmt_col(st, 5, NULL));
+            o->birth_date = hb_arena_strdup(arena, hb_stmt_col(st, 6, NULL));
+            o->municipality_id = hb_stmt_col_int(st, 7);
+            o->gp_user_id = hb_stmt_col_int(st, 8);
+        }
+        hb_stmt_done(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    /* Who may see whom: the same policy as everywhere. */
+    for (int i = 0; rc == 0 && i < nocc; i++) {
+        struct hb_patient_ref ref = {occ[i].patient_id, occ[i].municipality_id,
+                                     occ[i].gp_user_id};
+        int prc = hb_policy_check(db, u, &ref, arena, &occ[i].relation, &occ[i].reason, err);
+        if (prc == 0)
+            occ[i].shown = true;
+        else if (prc != HB_FORBIDDEN)
+            rc = prc;
+    }
+    json_t *beds = json_array();
+    int totals[5] = {0}; /* free, occupied, reserved, cleaning, closed */
+    static const char *const states[5] = {"free", "occupied", "reserved", "cleaning", "closed"};
+    int64_t now = hb_now_us();
+    if (rc == 0 && (rc = hb_db_stmt(db, SQL_BOARD_BEDS, &st, err)) == 0) {
+        hb_stmt_int(st, 1, unit_id);
+        while ((rc = hb_stmt_step(st, err)) == 1) {
+            int number = (int)hb_stmt_col_int(st, 0);
+            const char *state = hb_stmt_col(st, 1, NULL);
+            int64_t until = hb_stmt_col_int(st, 3), stay_id = hb_stmt_col_int(st, 4);
+            if (strcmp(state, "reserved") == 0 && until <= now)
+                state = "free"; /* the reservation ran out */
+            json_t *b = json_pack("{s:i,s:s,s:s}", "number", number, "state", state,
+                                  "stateLabel", state_label(state));
+            const char *reason = hb_stmt_col(st, 2, NULL);
+            if (reason && strcmp(state, "free") != 0)
+                json_object_set_new(b, "reason", json_string(reason));
+            if (strcmp(state, "reserved") == 0) {
+                char t[32];
+                hb_time_no(until, t, sizeof(t));
+                json_object_set_new(b, "reservedUntilLocal", json_string(t));
+            }
+            for (int i = 0; i < nocc; i++)
+                if (occ[i].stay_id == stay_id)
+                    json_object_set_new(b, "stay", stay_json(&occ[i], unit.unit_type, now, arena));
+            for (int k = 0; k < 5; k++)
+                if (strcmp(state, states[k]) == 0)
+                    totals[k]++;
+            json_array_append_new(beds, b);
+        }
+        hb_stmt_done(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    hb_store_release(s, db);
+    /* Stays with no bed (from before beds were numbered) are still shown. */
+    json_t *unplaced = json_array();
+    struct hb_audit *audits = hb_arena_alloc(arena, sizeof(*audits) * (size_t)(nocc ? nocc : 1));
+    int naudit = 0;
+    for (int i = 0; rc == 0 && i < nocc; i++) {
+        if (!occ[i].bed)
+            json_array_append_new(unplaced, stay_json(&occ[i], unit.unit_type, now, arena));
+        if (occ[i].shown)
+            audits[naudit++] = (struct hb_audit){
+                .patient_id = occ[i].patient_id, .action = "board",
+                .what = hb_arena_printf(arena, "Encounter/%lld", (long long)occ[i].stay_id),
+                .relation = occ[i].relation, .reason = occ[i].reason, .allowed = true};
+    }
+    if (rc == 0)
+        rc = hb_audit_write(s, u, audits, (size_t)naudit, err); /* no record, no names */
+    if (rc) {
+        json_decref(beds);
+        json_decref(unplaced);
+        return rc;
+    }
+    *out = json_pack("{s:{s:s,s:s,s:s,s:s?,s:i},s:o,s:o,s:{s:i,s:i,s:i,s:i,s:i,s:i}}", "unit",
+                     "id", hb_arena_printf(arena, "%lld", (long long)unit.id), "name", unit.name,
+                     "unitType", unit.unit_type, "owner", unit.parent_name, "version",
+                     unit.version, "beds", beds, "unplaced", unplaced, "totals", "beds",
+                     (int)json_array_size(beds), "free", totals[0], "occupied", totals[1],
+                     "reserved", totals[2], "cleaning", totals[3], "closed", totals[4]);
+    return 0;
+}
