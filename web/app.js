@@ -140,6 +140,7 @@ function showStart() {
       el('li', {}, el('a', { href: '#/min-logg' }, 'Se hvem som har sett journalen min')));
   }
   if (me.role !== 'patient') ul.append(el('li', {}, el('a', { href: '#/kapasitet' }, 'Se ledige senger og hva enhetene kan behandle')));
+  if (me.orgIsUnit) ul.append(el('li', {}, el('a', { href: `#/enhet/${me.orgId}` }, `Sengeoversikt for ${me.orgName}`)));
   if (me.role === 'admin') ul.append(el('li', {}, el('a', { href: '#/nodtilgang' }, 'Følg opp nødtilganger')));
   ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
   links.append(ul);
@@ -412,7 +413,8 @@ async function renderCapacityTables() {
       el('th', { class: 'num' }, 'Senger'), el('th', { class: 'num' }, 'Opptatt'), el('th', { class: 'num' }, 'Ledige'),
       el('th', {}, 'Kan behandle'))),
     el('tbody', {}, units.map((u) => el('tr', {},
-      el('td', {}, u.name), el('td', {}, u.unitTypeLabel), el('td', {}, u.owner || ''),
+      el('td', {}, u.beds ? el('a', { href: `#/enhet/${u.id}` }, u.name) : u.name),
+      el('td', {}, u.unitTypeLabel), el('td', {}, u.owner || ''),
       el('td', { class: 'num' }, u.beds), el('td', { class: 'num' }, u.occupied),
       el('td', { class: 'num' }, u.free, u.overbooked ? el('span', { class: 'badge warn' }, ' overbelagt') : ''),
       el('td', {}, u.capabilities.map((c) => c.label).join(', ') || '—')))),
@@ -463,8 +465,121 @@ async function showCapacity() {
   }
 }
 
+// ---- the bed board of one unit ----
+let boardTimer = null;
+
+const destinations = [['home', 'Hjem'], ['home-care', 'Hjem med hjemmetjenester'], ['nursing-home', 'Sykehjem'],
+  ['hospital', 'Sykehus'], ['other-unit', 'Annen enhet'], ['deceased', 'Død']];
+const sources = [['home', 'Hjemmet'], ['gp', 'Fastlege'], ['legevakt', 'Legevakt'], ['hospital-ward', 'Sykehusavdeling'],
+  ['other-unit', 'Annen enhet']];
+
+function select(id, options) {
+  return el('select', { id }, options.map(([v, l]) => el('option', { value: v }, l)));
+}
+
+// A small form shown in place of a bed card's actions; resolves when done.
+function inlineForm(card, fields, submitLabel, onSubmit) {
+  const msg = el('p', { class: 'error', role: 'alert' });
+  const form = el('form', { class: 'inline' }, fields, msg,
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', onclick: () => refreshBoard() }, 'Avbryt'),
+      el('button', { type: 'submit', class: 'primary' }, submitLabel)));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await onSubmit(form);
+      await refreshBoard();
+    } catch (e) {
+      msg.textContent = e.message;
+    }
+  });
+  card.querySelector('.bed-actions').replaceChildren(form);
+  form.querySelector('input, select')?.focus();
+}
+
+let boardUnit = null;
+
+function bedCard(b, canAct, freeBeds) {
+  const card = el('li', { class: `bed ${b.state}`, 'data-bed': b.number },
+    el('div', { class: 'bed-head' }, el('strong', {}, `Seng ${b.number}`), el('span', { class: 'badge' }, b.stateLabel)));
+  if (b.stay) {
+    card.append(el('p', { class: 'occupant' }, b.stay.patient
+      ? el('a', { href: `#/pasient/${b.stay.patient.id}` }, `${b.stay.patient.name}, ${b.stay.patient.age} år`)
+      : 'Opptatt'));
+    card.append(el('p', { class: 'muted' }, `${b.stay.days} døgn · siden ${b.stay.sinceLocal}`));
+    for (const f of b.stay.flags) card.append(el('p', {}, el('span', { class: 'badge warn', title: f.source }, f.label)));
+  } else if (b.reason) {
+    card.append(el('p', { class: 'muted' }, b.reason + (b.reservedUntilLocal ? ` (til ${b.reservedUntilLocal})` : '')));
+  }
+  const actions = el('div', { class: 'bed-actions' });
+  card.append(actions);
+  if (!canAct) return card;
+  if (b.stay) {
+    actions.append(
+      el('button', { type: 'button', onclick: () => inlineForm(card, [
+        el('label', { for: `to-${b.number}` }, 'Skrives ut til'), select(`to-${b.number}`, destinations)],
+      'Skriv ut', (f) => api('POST', `/api/stays/${b.stay.id}/discharge`, { to: f.querySelector('select').value })) }, 'Skriv ut'),
+      freeBeds.length ? el('button', { type: 'button', onclick: () => inlineForm(card, [
+        el('label', { for: `mv-${b.number}` }, 'Flytt til seng'), select(`mv-${b.number}`, freeBeds.map((n) => [n, `Seng ${n}`]))],
+      'Flytt', (f) => api('POST', `/api/stays/${b.stay.id}/move`, { unitId: boardUnit, bed: Number(f.querySelector('select').value) })) }, 'Flytt') : '');
+  } else if (b.state === 'free' || b.state === 'reserved') {
+    actions.append(
+      el('button', { type: 'button', class: 'primary', onclick: () => inlineForm(card, [
+        el('label', { for: `nid-${b.number}` }, 'Fødselsnummer'),
+        el('input', { id: `nid-${b.number}`, inputmode: 'numeric', autocomplete: 'off', required: true }),
+        el('label', { for: `src-${b.number}` }, 'Kommer fra'), select(`src-${b.number}`, sources)],
+      'Legg inn', async (f) => {
+        const nid = f.querySelector('input').value.trim();
+        const found = await api('GET', `/api/patients?q=${encodeURIComponent(nid)}`);
+        const id = found.results[0]?.id || found.restricted?.id;
+        if (!id) throw new Error('Fant ingen pasient med dette fødselsnummeret.');
+        await api('POST', '/api/stays', { patientId: id, unitId: boardUnit, bed: b.number, source: f.querySelector('select').value });
+      }) }, 'Legg inn'),
+      el('button', { type: 'button', onclick: () => inlineForm(card, [
+        el('label', { for: `why-${b.number}` }, 'Hvorfor stenges sengen?'),
+        el('input', { id: `why-${b.number}`, required: true, minlength: 3 })],
+      'Steng', (f) => api('PUT', `/api/units/${boardUnit}/beds/${b.number}`, { state: 'closed', reason: f.querySelector('input').value })) }, 'Steng'));
+  } else {
+    actions.append(el('button', { type: 'button', onclick: async () => {
+      await api('PUT', `/api/units/${boardUnit}/beds/${b.number}`, { state: 'free' });
+      await refreshBoard();
+    } }, 'Marker som ledig'));
+  }
+  return card;
+}
+
+async function refreshBoard() {
+  const holder = document.getElementById('board');
+  if (!holder || !boardUnit) return;
+  const data = await api('GET', `/api/units/${boardUnit}/board`);
+  const canAct = ['hospital-clinician', 'municipal-clinician'].includes(state.me.role) &&
+    (state.me.orgId === boardUnit || state.me.orgId === data.unit.ownerId);
+  const free = data.beds.filter((b) => b.state === 'free').map((b) => b.number);
+  const t = data.totals;
+  document.getElementById('board-title').textContent = data.unit.name;
+  document.getElementById('board-totals').textContent =
+    `${t.beds} senger: ${t.free} ledige, ${t.occupied} opptatt, ${t.reserved} reservert, ${t.cleaning} til vask, ${t.closed} stengt`;
+  holder.replaceChildren(...data.beds.map((b) => bedCard(b, canAct, free)));
+  document.getElementById('board-updated').textContent = `Oppdatert ${new Date().toLocaleTimeString('nb-NO')}`;
+}
+
+async function showBoard(unitId) {
+  boardUnit = unitId;
+  show(el('h1', { id: 'board-title' }, 'Sengeoversikt'),
+    el('p', { id: 'board-totals', 'aria-live': 'polite' }),
+    el('p', { class: 'muted' }, 'Navn vises bare for pasienter du har en tjenstlig relasjon til; hver visning logges. ',
+      el('span', { id: 'board-updated' })),
+    el('ul', { id: 'board', class: 'board' }));
+  await refreshBoard();
+  boardTimer = setInterval(() => {
+    if (document.querySelector('#board form.inline')) return; // do not disturb a form being filled in
+    refreshBoard().catch(() => {});
+  }, 15000);
+}
+
 // ---- routing ----
 async function route() {
+  if (boardTimer) { clearInterval(boardTimer); boardTimer = null; boardUnit = null; }
   renderChrome();
   if (!state.me) { showLogin(); return; }
   const [, page, arg] = location.hash.split('/');
@@ -473,6 +588,7 @@ async function route() {
     else if (page === 'pasient' && arg) await showPatient(arg);
     else if (page === 'organisasjon') await showOrgs();
     else if (page === 'kapasitet' && state.me.role !== 'patient') await showCapacity();
+    else if (page === 'enhet' && arg && state.me.role !== 'patient') await showBoard(arg);
     else if (page === 'min-logg') await showMyLog();
     else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();
     else showStart();

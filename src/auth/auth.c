@@ -154,7 +154,7 @@ int hb_auth_user_add(struct hb_store *s, const char *username, const char *name,
 #define USER_COLS                                                                        \
     "u.id, u.username, u.name, u.role, u.org_id, o.name, u.patient_id,"                  \
     " CASE WHEN o.type = 'municipality' THEN o.id"                                       \
-    " WHEN po.type = 'municipality' THEN po.id ELSE NULL END"
+    " WHEN po.type = 'municipality' THEN po.id ELSE NULL END, o.type"
 #define USER_JOIN " JOIN org o ON o.id = u.org_id LEFT JOIN org po ON po.id = o.parent_id"
 
 static const char SQL_USER_BY_ID[] =
@@ -178,6 +178,8 @@ static void read_user(struct hb_stmt *st, struct hb_arena *a, struct hb_user *u)
     u->org_name = hb_arena_strdup(a, hb_stmt_col(st, 5, NULL));
     u->patient_id = hb_stmt_col_int(st, 6);
     u->municipality_id = hb_stmt_col_int(st, 7);
+    const char *org_type = hb_stmt_col(st, 8, NULL);
+    u->org_is_unit = org_type && strcmp(org_type, "unit") == 0;
 }
 
 /* Runs a one-key user query on a read connection. Returns 1 found, 0 not, <0. */
@@ -198,9 +200,9 @@ static int lookup(struct hb_store *s, const char *sql, const char *key, int64_t 
         if (rc == 1) {
             read_user(st, a, u);
             if (extra) {
-                u->csrf = hb_arena_strdup(a, hb_stmt_col(st, 8, NULL));
-                extra[0] = hb_stmt_col_int(st, 9);
-                extra[1] = hb_stmt_col_int(st, 10);
+                u->csrf = hb_arena_strdup(a, hb_stmt_col(st, 9, NULL));
+                extra[0] = hb_stmt_col_int(st, 10);
+                extra[1] = hb_stmt_col_int(st, 11);
             }
         }
         hb_stmt_done(st);

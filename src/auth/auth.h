@@ -41,6 +41,7 @@ struct hb_user {
     int64_t org_id;
     const char *org_name;
     int64_t municipality_id; /* the municipality the user works for, or 0 */
+    bool org_is_unit;        /* the organisation is a unit (ward, KAD, ...) */
     int64_t patient_id;      /* role patient: their own record */
     bool via_token;          /* Authorization: Bearer */
     const char *csrf;        /* session's CSRF token (NULL for tokens) */

@@ -55,6 +55,7 @@ static json_t *user_json(const struct hb_user *u)
         json_object_set_new(j, "patientId", json_string(pat));
     if (u->csrf)
         json_object_set_new(j, "csrfToken", json_string(u->csrf));
+    json_object_set_new(j, "orgIsUnit", json_boolean(u->org_is_unit));
     return j;
 }
 

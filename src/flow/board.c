@@ -191,9 +191,10 @@ int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
         json_decref(unplaced);
         return rc;
     }
-    *out = json_pack("{s:{s:s,s:s,s:s,s:s?,s:i},s:o,s:o,s:{s:i,s:i,s:i,s:i,s:i,s:i}}", "unit",
-                     "id", hb_arena_printf(arena, "%lld", (long long)unit.id), "name", unit.name,
-                     "unitType", unit.unit_type, "owner", unit.parent_name, "version",
+    *out = json_pack("{s:{s:s,s:s,s:s,s:s?,s:s,s:i},s:o,s:o,s:{s:i,s:i,s:i,s:i,s:i,s:i}}",
+                     "unit", "id", hb_arena_printf(arena, "%lld", (long long)unit.id), "name",
+                     unit.name, "unitType", unit.unit_type, "owner", unit.parent_name, "ownerId",
+                     hb_arena_printf(arena, "%lld", (long long)unit.parent_id), "version",
                      unit.version, "beds", beds, "unplaced", unplaced, "totals", "beds",
                      (int)json_array_size(beds), "free", totals[0], "occupied", totals[1],
                      "reserved", totals[2], "cleaning", totals[3], "closed", totals[4]);

@@ -145,3 +145,32 @@ test('a KAD nurse keeps what the unit can treat current; everyone sees it on the
   assert.match(await ward.locator('#capacity-municipalities tfoot').innerText(), /Sum/);
   assert.deepEqual(errors, []);
 });
+
+test('the KAD bed board: admit by national id into a free bed, discharge, all without reloading', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  const nid = db.query(`SELECT p.nid FROM patient p JOIN org m ON m.id = p.municipality_id
+    WHERE m.kommunenummer = '4632' AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) LIMIT 1`);
+  const family = db.query(`SELECT family FROM patient WHERE nid = '${nid}'`);
+  await login(page, 'sykepleier.kad');
+  await page.getByRole('link', { name: /^Sengeoversikt for/ }).click();
+  await page.getByRole('heading', { name: 'KAD Region Nordhordland Helsehus' }).waitFor();
+  const freeCard = page.locator('li.bed.free').first();
+  const number = await freeCard.getAttribute('data-bed');
+  await freeCard.getByRole('button', { name: 'Legg inn' }).click();
+  await freeCard.getByLabel('Fødselsnummer').fill(nid);
+  await freeCard.getByLabel('Kommer fra').selectOption('legevakt');
+  await freeCard.getByRole('button', { name: 'Legg inn' }).click();
+  const card = page.locator(`li.bed[data-bed="${number}"]`);
+  await card.locator('.occupant', { hasText: family }).waitFor();
+  assert.match(await card.innerText(), /0 døgn/);
+  assert.match(await page.locator('#board-totals').innerText(), /ledige/);
+  await card.getByRole('button', { name: 'Skriv ut' }).click();
+  await card.getByLabel('Skrives ut til').selectOption('home');
+  await card.getByRole('button', { name: 'Skriv ut' }).click();
+  await page.locator(`li.bed.cleaning[data-bed="${number}"]`).waitFor();
+  await page.locator(`li.bed[data-bed="${number}"]`).getByRole('button', { name: 'Marker som ledig' }).click();
+  await page.locator(`li.bed.free[data-bed="${number}"]`).waitFor();
+  assert.equal(db.query(`SELECT discharge_to FROM stay s JOIN patient p ON p.id = s.patient_id WHERE p.nid = '${nid}'`), 'home');
+  assert.deepEqual(errors, []);
+});
