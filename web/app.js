@@ -577,6 +577,52 @@ async function showBoard(unitId) {
   }, 15000);
 }
 
+// ---- finding a place ----
+async function showFindPlace() {
+  show(el('p', { class: 'muted' }, 'Henter …'));
+  const [orgs, capacity] = await Promise.all([api('GET', '/api/orgs'), api('GET', '/api/capacity')]);
+  const muni = el('select', { id: 'place-municipality', required: true },
+    orgs.municipalities.map((m) => el('option', { value: m.kommunenummer }, `${m.name} (${m.kommunenummer})`)));
+  const max = el('input', { id: 'place-max', type: 'number', min: 1, max: 600, value: 120, required: true });
+  const needs = capacity.capabilities.map((c) => el('label', { class: 'check' },
+    el('input', { type: 'checkbox', name: 'need', value: c.code }), ` ${c.label}`));
+  const err = el('p', { class: 'error', role: 'alert' });
+  const result = el('div', { id: 'place-result', 'aria-live': 'polite' });
+  const form = el('form', { class: 'card', id: 'place-form' },
+    el('div', { class: 'row' },
+      el('div', { class: 'grow' }, el('label', { for: 'place-municipality' }, 'Pasienten bor i'), muni),
+      el('div', {}, el('label', { for: 'place-max' }, 'Lengste reisetid (minutter)'), max)),
+    el('fieldset', { class: 'caps' }, el('legend', {}, 'Pasienten trenger'), needs),
+    err, el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary' }, 'Finn plass')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const codes = [...form.querySelectorAll('input[name=need]:checked')].map((b) => b.value).join(',');
+    try {
+      const d = await api('GET', `/api/placement?municipality=${muni.value}&needs=${codes}&maxMinutes=${max.value}`);
+      const minutes = (u) => (u.minutes === undefined ? 'ukjent' : `${u.minutes} min (${u.km} km)`);
+      result.replaceChildren(
+        el('h2', {}, d.candidates.length ? `Kan ta imot nå (${d.candidates.length}), nærmeste først` : 'Ingen enhet kan ta imot nå'),
+        d.candidates.length ? el('table', { id: 'place-candidates' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Enhet'), el('th', {}, 'Type'), el('th', {}, 'Sted'),
+            el('th', {}, `Reisetid fra ${d.municipality}`), el('th', { class: 'num' }, 'Ledige senger'))),
+          el('tbody', {}, d.candidates.map((u) => el('tr', {},
+            el('td', {}, el('a', { href: `#/enhet/${u.id}` }, u.name)), el('td', {}, u.unitTypeLabel),
+            el('td', {}, u.site || ''), el('td', {}, minutes(u)), el('td', { class: 'num' }, u.free))))) : '',
+        el('h2', {}, 'Ikke aktuelle nå'),
+        el('table', { id: 'place-excluded' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Enhet'), el('th', {}, 'Reisetid'), el('th', {}, 'Hvorfor ikke'))),
+          el('tbody', {}, d.excluded.map((u) => el('tr', {},
+            el('td', {}, u.name), el('td', {}, minutes(u)), el('td', {}, u.reasons.join('; ')))))));
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  });
+  show(el('h1', {}, 'Finn plass'),
+    el('p', {}, 'Hvilke enheter kan ta imot pasienten nå: ledig seng, alt pasienten trenger, og innenfor reisetiden.'),
+    form, result);
+}
+
 // ---- routing ----
 async function route() {
   if (boardTimer) { clearInterval(boardTimer); boardTimer = null; boardUnit = null; }
@@ -589,6 +635,7 @@ async function route() {
     else if (page === 'organisasjon') await showOrgs();
     else if (page === 'kapasitet' && state.me.role !== 'patient') await showCapacity();
     else if (page === 'enhet' && arg && state.me.role !== 'patient') await showBoard(arg);
+    else if (page === 'finn-plass' && state.me.role !== 'patient') await showFindPlace();
     else if (page === 'min-logg') await showMyLog();
     else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();
     else showStart();

@@ -122,4 +122,19 @@ int hb_flow_bed_set(struct hb_store *s, const struct hb_user *u, int64_t unit_id
 int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
                   struct hb_arena *arena, json_t **out, struct hb_error *err);
 
+/* ---- finding a place (place.c) --------------------------------------------- */
+
+/* Adds a travel time from a municipality to a unit site, inside a write. */
+int hb_flow_travel_add(struct hb_db *db, int64_t municipality_id, const char *site, int minutes,
+                       int km, struct hb_error *err);
+
+/* Units that can take a patient from the municipality with kommunenummer now:
+ * a free bed, every needed capability (codes: a JSON array) and at most
+ * max_minutes away, nearest first; and every other unit with the reasons it
+ * was left out. No patient data. Errors name the field (municipality, needs,
+ * maxMinutes). */
+int hb_flow_find_place(struct hb_db *db, const char *kommunenummer, json_t *needs,
+                       int max_minutes, struct hb_arena *arena, json_t **out,
+                       struct hb_error *err);
+
 #endif

@@ -185,3 +185,36 @@ int hb_api_bed_put(struct hb_request *req, struct hb_error *err)
     hb_resp_json(req, 200, json_pack("{s:b}", "ok", 1));
     return 0;
 }
+
+int hb_api_find_place(struct hb_request *req, struct hb_error *err)
+{
+    const char *muni = hb_req_query(req, "municipality");
+    const char *needs = hb_req_query(req, "needs");
+    const char *max = hb_req_query(req, "maxMinutes");
+    int64_t minutes = 120;
+    if (max && hb_parse_i64(max, strlen(max), 1, 600, &minutes) != 0)
+        return hb_fail(err, HB_INVALID, "maxMinutes", "Lengste reisetid må være 1-600 minutter");
+    if (needs && strlen(needs) > 1000)
+        return hb_fail(err, HB_INVALID, "needs", "For mange behov");
+    json_t *list = json_array();
+    for (const char *p = needs; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n)
+            json_array_append_new(list, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    struct hb_store *s = hb_app_store(req);
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db) {
+        json_decref(list);
+        return HB_UNAVAILABLE;
+    }
+    json_t *j;
+    int rc = hb_flow_find_place(db, muni, list, (int)minutes, hb_req_arena(req), &j, err);
+    hb_store_release(s, db);
+    json_decref(list);
+    if (rc)
+        return rc;
+    hb_resp_json(req, 200, j);
+    return 0;
+}

@@ -12,5 +12,6 @@ int hb_api_admit(struct hb_request *req, struct hb_error *err);
 int hb_api_move(struct hb_request *req, struct hb_error *err);
 int hb_api_discharge(struct hb_request *req, struct hb_error *err);
 int hb_api_bed_put(struct hb_request *req, struct hb_error *err);
+int hb_api_find_place(struct hb_request *req, struct hb_error *err);
 
 #endif

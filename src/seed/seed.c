@@ -109,6 +109,18 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
                                       err));
         }
     }
+    /* Minutes and km by road (Fedje with the ferry) to the unit sites. */
+    static const int travel[N_MUNI][3][2] = {
+        {{10, 8}, {35, 30}, {40, 35}},    {{45, 45}, {35, 30}, {10, 8}},
+        {{70, 75}, {40, 40}, {45, 45}},   {{40, 40}, {75, 70}, {80, 75}},
+        {{60, 60}, {95, 90}, {100, 95}},  {{45, 45}, {80, 75}, {85, 80}},
+        {{75, 45}, {110, 75}, {115, 80}}, {{60, 55}, {80, 75}, {60, 50}},
+    };
+    static const char *const sites[3] = {"Knarvik", "Haukeland", "Lonevåg"};
+    for (int i = 0; i < N_MUNI; i++)
+        for (int k = 0; k < 3; k++)
+            TRY(hb_flow_travel_add(db, d->muni[i], sites[k], travel[i][k][0], travel[i][k][1],
+                                   err));
     TRY(add(db, &d->kad, "unit", "kad", "KAD Region Nordhordland Helsehus", d->muni[0], NULL,
             NULL, "Knarvik", 8, err));
     TRY(add(db, &d->kort_alver, "unit", "short-term-nursing-home", "Korttidsavdeling Alver",

@@ -174,3 +174,20 @@ test('the KAD bed board: admit by national id into a free bed, discharge, all wi
   assert.equal(db.query(`SELECT discharge_to FROM stay s JOIN patient p ON p.id = s.patient_id WHERE p.nid = '${nid}'`), 'home');
   assert.deepEqual(errors, []);
 });
+
+test('finding a place for a patient from Osterøy who needs IV antibiotics', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'sykepleier.haukeland');
+  await page.getByRole('link', { name: 'Finn plass' }).click();
+  await page.getByLabel('Pasienten bor i').selectOption('4630');
+  await page.getByLabel('Intravenøs antibiotika').check();
+  await page.getByLabel('Lengste reisetid (minutter)').fill('60');
+  await page.getByRole('button', { name: 'Finn plass' }).click();
+  await page.locator('#place-candidates tbody tr').first().waitFor();
+  const first = await page.locator('#place-candidates tbody tr').first().innerText();
+  assert.match(first, /35 min/, 'the nearest first');
+  const left = await page.locator('#place-excluded tbody tr', { hasText: 'Korttidsavdeling Alver' }).innerText();
+  assert.match(left, /Mangler: Intravenøs antibiotika/);
+  assert.deepEqual(errors, []);
+});

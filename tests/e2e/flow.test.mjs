@@ -131,3 +131,36 @@ test('two nurses saving the same version: one wins, the other is told', async ()
   const winner = ra.status === 200 ? 7 : 6;
   assert.equal((await a.get(`/api/units/${kad}`)).json.beds, winner);
 });
+
+test('finding a place: free bed, every need, nearest first, and why the others are left out', async () => {
+  const c = new Client(srv.base);
+  await c.login('sykepleier.haukeland');
+  let r = await c.get('/api/placement?municipality=4630&needs=iv-antibiotics&maxMinutes=60');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.municipality, 'Osterøy');
+  const minutes = r.json.candidates.map((u) => u.minutes);
+  assert.deepEqual(minutes, [...minutes].sort((a, b) => a - b), 'nearest first');
+  assert.ok(r.json.candidates.every((u) => u.free > 0));
+  const short = r.json.excluded.find((u) => u.name === 'Korttidsavdeling Alver');
+  assert.deepEqual(short.reasons, ['Mangler: Intravenøs antibiotika']);
+  r = await c.get('/api/placement?municipality=4630&needs=iv-antibiotics&maxMinutes=40');
+  const kadLeft = r.json.excluded.find((u) => u.id === kad);
+  assert.ok(kadLeft.reasons.some((x) => /For langt unna \(45 min/.test(x)), JSON.stringify(kadLeft));
+  // Close every free KAD bed: it is then left out for that reason.
+  const nurse = new Client(srv.base);
+  await nurse.login('sykepleier.kad');
+  const free = db.query(`SELECT number FROM bed WHERE unit_id = ${kad} AND state = 'free'`).split('\n').filter(Boolean);
+  for (const n of free) assert.equal((await nurse.put(`/api/units/${kad}/beds/${n}`, { state: 'closed', reason: 'Test: stengt' })).status, 200);
+  r = await c.get('/api/placement?municipality=4631&needs=oxygen');
+  assert.ok(r.json.excluded.find((u) => u.id === kad).reasons.includes('Ingen ledig seng'));
+  for (const n of free) await nurse.put(`/api/units/${kad}/beds/${n}`, { state: 'free' });
+  for (const [query, field] of [['municipality=0000', 'municipality'], ['municipality=4631&needs=magic', 'needs'],
+    ['municipality=4631&maxMinutes=0', 'maxMinutes'], ['municipality=4631&maxMinutes=abc', 'maxMinutes'], ['', 'municipality']]) {
+    const bad = await c.get(`/api/placement?${query}`);
+    assert.equal(bad.status, 400, query);
+    assert.equal(bad.json.error.field, field, query);
+  }
+  const patient = new Client(srv.base);
+  await patient.login('pasient');
+  assert.equal((await patient.get('/api/placement?municipality=4631')).status, 403);
+});
