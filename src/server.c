@@ -67,6 +67,8 @@ static const struct hb_route routes[] = {
     {"GET",  "/fhir/Organization/{id}",            hb_fhir_org_read,         FHIR, 0},
     {"GET",  "/fhir/Location",                     hb_fhir_location_search,  FHIR, 0},
     {"GET",  "/fhir/Location/{id}",                hb_fhir_location_read,    FHIR, 0},
+    {"GET",  "/fhir/Encounter",                    hb_fhir_encounter_search, FHIR, NOT_ANALYST},
+    {"GET",  "/fhir/Encounter/{id}",               hb_fhir_encounter_read,   FHIR, NOT_ANALYST},
     {"GET",  "/fhir/AuditEvent",                   hb_fhir_audit_search,     FHIR, ADMIN},
 };
 /* clang-format on */

@@ -63,6 +63,31 @@ const char *hb__fhir_base(struct hb_request *req)
     return hb_arena_printf(hb_req_arena(req), "http://%s/fhir", host);
 }
 
+/* ---- search parameters ---- */
+static int collect(void *arg, const char *key, const char *value)
+{
+    struct hb__fhir_params *p = arg;
+    if (strcmp(key, "_format") == 0 || strcmp(key, "_pretty") == 0)
+        return 0;
+    for (int i = 0; p->allowed[i]; i++) {
+        if (strcmp(key, p->allowed[i]) == 0) {
+            p->values[i] = value;
+            return 0;
+        }
+    }
+    p->bad = key;
+    return 1;
+}
+
+int hb__fhir_params(struct hb_request *req, struct hb__fhir_params *p, struct hb_error *err)
+{
+    hb_req_each_query(req, collect, p);
+    if (p->bad)
+        return hb_fail(err, HB_INVALID, p->bad, "Søkeparameteren %s støttes ikke her",
+                       hb_arena_strdup(hb_req_arena(req), p->bad));
+    return 0;
+}
+
 json_t *hb__fhir_bundle(const char *type)
 {
     return json_pack("{s:s,s:s,s:[]}", "resourceType", "Bundle", "type", type, "entry");
@@ -98,6 +123,15 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
                             "read", "code", "search-type", "searchParam", "name", "name", "type",
                             "string", "name", "identifier", "type", "token", "name", "type",
                             "type", "token", "name", "_count", "type", "number"));
+    json_array_append_new(
+        rest, json_pack("{s:s,s:s,s:[{s:s},{s:s}],s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},"
+                        "{s:s,s:s}]}",
+                        "type", "Encounter", "profile",
+                        "http://hl7.org/fhir/StructureDefinition/Encounter", "interaction", "code",
+                        "read", "code", "search-type", "searchParam", "name", "patient", "type",
+                        "reference", "name", "location", "type", "reference", "name", "status",
+                        "type", "token", "name", "date", "type", "date", "name", "_count", "type",
+                        "number"));
     json_array_append_new(
         rest, json_pack("{s:s,s:s,s:[{s:s}],s:[{s:s,s:s},{s:s,s:s}]}", "type", "AuditEvent",
                         "profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent",

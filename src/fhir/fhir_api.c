@@ -10,37 +10,6 @@
 #include "../patient/patient.h"
 #include "fhir_int.h"
 
-/* ---- search parameters ---- */
-struct params {
-    const char *const *allowed;
-    const char *values[8];
-    const char *bad;
-};
-
-static int collect(void *arg, const char *key, const char *value)
-{
-    struct params *p = arg;
-    if (strcmp(key, "_format") == 0 || strcmp(key, "_pretty") == 0)
-        return 0;
-    for (int i = 0; p->allowed[i]; i++) {
-        if (strcmp(key, p->allowed[i]) == 0) {
-            p->values[i] = value;
-            return 0;
-        }
-    }
-    p->bad = key;
-    return 1;
-}
-
-static int parse_params(struct hb_request *req, struct params *p, struct hb_error *err)
-{
-    hb_req_each_query(req, collect, p);
-    if (p->bad)
-        return hb_fail(err, HB_INVALID, p->bad, "Søkeparameteren %s støttes ikke her",
-                       hb_arena_strdup(hb_req_arena(req), p->bad));
-    return 0;
-}
-
 static int parse_count(const char *s, int *count, struct hb_error *err)
 {
     int64_t v = 20;
@@ -146,8 +115,8 @@ int hb_fhir_patient_search(struct hb_request *req, struct hb_error *err)
 {
     static const char *const allowed[] = {"identifier", "name", "birthdate", "_count",
                                           "_cursor", NULL};
-    struct params pp = {.allowed = allowed};
-    int rc = parse_params(req, &pp, err);
+    struct hb__fhir_params pp = {.allowed = allowed};
+    int rc = hb__fhir_params(req, &pp, err);
     if (rc)
         return rc;
     struct hb_patient_query q = {0};
@@ -345,8 +314,8 @@ static int org_read(struct hb_request *req, bool unit, struct hb_error *err)
 static int org_search(struct hb_request *req, bool unit, struct hb_error *err)
 {
     static const char *const allowed[] = {"name", "identifier", "type", "_count", NULL};
-    struct params pp = {.allowed = allowed};
-    int rc = parse_params(req, &pp, err);
+    struct hb__fhir_params pp = {.allowed = allowed};
+    int rc = hb__fhir_params(req, &pp, err);
     if (rc)
         return rc;
     struct hb_org_query q = {.units = unit, .name = pp.values[0]};

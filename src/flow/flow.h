@@ -116,6 +116,20 @@ int hb_flow_discharge(struct hb_store *s, const struct hb_user *u, int64_t stay_
  * reserved (reason: for whom; until: expiry, in the future). */
 int hb_flow_bed_set(struct hb_store *s, const struct hb_user *u, int64_t unit_id, int bed,
                     const char *state, const char *reason, int64_t until, struct hb_error *err);
+/* The stay as a FHIR Encounter (a new reference) and whose stay it is. */
+int hb_flow_encounter(struct hb_db *db, int64_t stay_id, json_t **out, int64_t *patient_id,
+                      struct hb_error *err);
+/* Ids of stays matching every given filter (0/NULL: any), ordered by id after
+ * `after`, at most count. status: "in-progress" or "finished"; day_start: the
+ * stays that overlap the day starting then (UTC microseconds). */
+struct hb_stay_query {
+    int64_t patient_id, unit_id, day_start, after;
+    const char *status;
+    int count;
+};
+int hb_flow_stay_search(struct hb_db *db, const struct hb_stay_query *q, int64_t *ids, int *n,
+                        struct hb_error *err);
+
 /* The bed board of a unit: every bed with its state; occupants' name and age
  * only where u has a relation (each such view audited), otherwise "occupied";
  * days in stay, flags with their source, totals. */

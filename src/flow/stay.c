@@ -7,6 +7,8 @@
 #include "flow.h"
 #include "../core/banned.h"
 
+#define DAY_US (86400LL * 1000000)
+
 struct code_label {
     const char *code, *label;
 };
@@ -205,9 +207,7 @@ static int stay_get(struct hb_db *db, int64_t id, struct stay_row *s, struct hb_
     return rc < 0 ? rc : 0;
 }
 
-/* The stay as a FHIR Encounter, appended to the change log with an audit record. */
-static int stay_record(struct hb_db *db, const struct hb_user *u, const struct stay_row *s,
-                       const char *action, struct hb_error *err)
+static json_t *encounter_of(const struct stay_row *s)
 {
     char id[24], ver[16], start[32], end[32], subject[40], loc[48];
     snprintf(id, sizeof(id), "%lld", (long long)s->id);
@@ -232,7 +232,30 @@ static int stay_record(struct hb_db *db, const struct hb_user *u, const struct s
     if (s->discharge_to[0])
         json_object_set_new(hosp, "dischargeDisposition",
                             json_pack("{s:s}", "text", label_of(destinations, s->discharge_to)));
-    json_object_set_new(e, "hospitalization", hosp);
+    if (json_object_size(hosp))
+        json_object_set_new(e, "hospitalization", hosp);
+    else
+        json_decref(hosp);
+    return e;
+}
+
+int hb_flow_encounter(struct hb_db *db, int64_t stay_id, json_t **out, int64_t *patient_id,
+                      struct hb_error *err)
+{
+    struct stay_row s;
+    int rc = stay_get(db, stay_id, &s, err);
+    if (rc)
+        return rc;
+    *out = encounter_of(&s);
+    *patient_id = s.patient_id;
+    return 0;
+}
+
+/* The stay as a FHIR Encounter, appended to the change log with an audit record. */
+static int stay_record(struct hb_db *db, const struct hb_user *u, const struct stay_row *s,
+                       const char *action, struct hb_error *err)
+{
+    json_t *e = encounter_of(s);
     char *text = json_dumps(e, JSON_COMPACT);
     json_decref(e);
     int rc = hb_store_change(db, "Encounter", s->id, s->version, u->id, action, text,
@@ -245,6 +268,54 @@ static int stay_record(struct hb_db *db, const struct hb_user *u, const struct s
     struct hb_audit a = {.patient_id = s->patient_id, .action = action, .what = what,
                          .relation = "stay", .allowed = true};
     return hb_audit_add(db, u, &a, err);
+}
+
+/* ---- searching stays ---- */
+static const char SQL_STAY_SEARCH[] =
+    "SELECT id FROM stay WHERE id > ?"
+    " AND (CAST(? AS BIGINT) IS NULL OR patient_id = CAST(? AS BIGINT))"
+    " AND (CAST(? AS BIGINT) IS NULL OR unit_id = CAST(? AS BIGINT))"
+    " AND (CAST(? AS INTEGER) IS NULL OR (CASE WHEN end_at IS NULL THEN 1 ELSE 0 END)"
+    " = CAST(? AS INTEGER))"
+    " AND (CAST(? AS BIGINT) IS NULL OR (start_at < CAST(? AS BIGINT) AND (end_at IS NULL"
+    " OR end_at >= CAST(? AS BIGINT))))"
+    " ORDER BY id LIMIT ?";
+
+static void bind_opt_int(struct hb_stmt *st, int i, int64_t v, bool set)
+{
+    if (set)
+        hb_stmt_int(st, i, v);
+    else
+        hb_stmt_null(st, i);
+}
+
+int hb_flow_stay_search(struct hb_db *db, const struct hb_stay_query *q, int64_t *ids, int *n,
+                        struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_STAY_SEARCH, &st, err);
+    if (rc)
+        return rc;
+    int open = q->status && strcmp(q->status, "in-progress") == 0;
+    hb_stmt_int(st, 1, q->after);
+    bind_opt_int(st, 2, q->patient_id, q->patient_id);
+    bind_opt_int(st, 3, q->patient_id, q->patient_id);
+    bind_opt_int(st, 4, q->unit_id, q->unit_id);
+    bind_opt_int(st, 5, q->unit_id, q->unit_id);
+    bind_opt_int(st, 6, open, q->status != NULL);
+    bind_opt_int(st, 7, open, q->status != NULL);
+    bind_opt_int(st, 8, q->day_start, q->day_start);
+    bind_opt_int(st, 9, q->day_start + DAY_US, q->day_start);
+    bind_opt_int(st, 10, q->day_start, q->day_start);
+    hb_stmt_int(st, 11, q->count);
+    int k = 0;
+    while (k < q->count && (rc = hb_stmt_step(st, err)) == 1)
+        ids[k++] = hb_stmt_col_int(st, 0);
+    hb_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    *n = k;
+    return 0;
 }
 
 static int check_bed_free(struct hb_db *db, int64_t unit_id, int bed, struct hb_error *err)

@@ -317,6 +317,26 @@ static int get_patient(struct hb_db *db, int64_t id, struct hb_arena *a, struct 
     return rc < 0 ? rc : 0;
 }
 
+static const char SQL_PATIENT_REF[] =
+    "SELECT municipality_id, gp_user_id FROM patient WHERE id = ?";
+
+static void read_ref(struct hb_stmt *st, void *arg)
+{
+    struct hb_patient_ref *r = arg;
+    r->municipality_id = hb_stmt_col_int(st, 0);
+    r->gp_user_id = hb_stmt_col_int(st, 1);
+}
+
+int hb_patient_ref(struct hb_db *db, int64_t id, struct hb_patient_ref *out,
+                   struct hb_error *err)
+{
+    *out = (struct hb_patient_ref){.id = id};
+    int rc = hb_db_one(db, SQL_PATIENT_REF, id, read_ref, out, err);
+    if (rc == 0)
+        return hb_fail(err, HB_NOT_FOUND, "patient", "Pasienten finnes ikke");
+    return rc < 0 ? rc : 0;
+}
+
 static const char *what_of(struct hb_arena *a, int64_t id)
 {
     return hb_arena_printf(a, "Patient/%lld", (long long)id);

@@ -63,6 +63,10 @@ int hb_patient_open(struct hb_store *s, const struct hb_user *u, int64_t id,
                     const char *action, struct hb_arena *arena, struct hb_patient *p,
                     const char **relation, struct hb_error *err);
 
+/* What the policy needs of patient id. HB_NOT_FOUND when there is none. */
+int hb_patient_ref(struct hb_db *db, int64_t id, struct hb_patient_ref *out,
+                   struct hb_error *err);
+
 /* Creates p (from hb_patient_from_fhir) when u has a relation to the result:
  * assigns id and version 1, stores the resource, the change record and the
  * audit record in one transaction. HB_CONFLICT for a known national id. */

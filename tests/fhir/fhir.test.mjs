@@ -79,7 +79,8 @@ test('CapabilityStatement lists exactly what works', async () => {
   const cs = valid(await alver.capabilityStatement());
   assert.equal(cs.fhirVersion, '4.0.1');
   const byType = Object.fromEntries(cs.rest[0].resource.map((r) => [r.type, r]));
-  assert.deepEqual(Object.keys(byType).sort(), ['AuditEvent', 'Location', 'Organization', 'Patient']);
+  assert.deepEqual(Object.keys(byType).sort(), ['AuditEvent', 'Encounter', 'Location', 'Organization', 'Patient']);
+  assert.deepEqual(byType.Encounter.searchParam.map((p) => p.name).sort(), ['_count', 'date', 'location', 'patient', 'status']);
   assert.deepEqual(byType.Patient.interaction.map((i) => i.code).sort(),
     ['create', 'history-instance', 'read', 'search-type', 'update', 'vread']);
   assert.deepEqual(byType.Patient.searchParam.map((p) => p.name).sort(), ['_count', 'birthdate', 'identifier', 'name']);
@@ -199,4 +200,41 @@ test('AuditEvent: administrators see who accessed a patient; others may not', as
   assert.equal(ev.agent[0].who.display, 'Tone Tildeling');
   const denied = await failure(alver.search({ resourceType: 'AuditEvent', searchParams: { patient: `Patient/${id}` } }));
   assert.equal(denied.status, 403);
+});
+
+test('Encounter: the stays of a unit, read and searched, only where there is a relation', async () => {
+  const kadNurse = client(token('sykepleier.kad'));
+  const gp = client(token('fastlege'));
+  const kadId = db.query("SELECT id FROM org WHERE unit_type = 'kad'");
+  const open = Number(db.query(`SELECT COUNT(*) FROM stay WHERE unit_id = ${kadId} AND end_at IS NULL`));
+  const b = valid(await kadNurse.search({ resourceType: 'Encounter', searchParams: { location: `Location/${kadId}`, status: 'in-progress' } }));
+  assert.equal(b.entry.length, open, 'the unit sees every stay in it');
+  for (const e of b.entry) {
+    assert.equal(e.resource.status, 'in-progress');
+    assert.equal(e.resource.location[0].location.reference, `Location/${kadId}`);
+  }
+  const one = b.entry[0].resource;
+  assert.deepEqual(valid(await kadNurse.read({ resourceType: 'Encounter', id: one.id })), one);
+  const byPatient = valid(await kadNurse.search({ resourceType: 'Encounter', searchParams: { patient: one.subject.reference } }));
+  assert.ok(byPatient.entry.some((e) => e.resource.id === one.id));
+  const today = new Date().toISOString().slice(0, 10);
+  const byDate = valid(await kadNurse.search({ resourceType: 'Encounter', searchParams: { location: kadId, date: today } }));
+  assert.equal(byDate.entry.length, open, 'open stays overlap today');
+  const old = valid(await kadNurse.search({ resourceType: 'Encounter', searchParams: { location: kadId, date: '2001-01-01' } }));
+  assert.equal(old.entry.length, 0);
+  const paged = valid(await kadNurse.search({ resourceType: 'Encounter', searchParams: { location: kadId, status: 'in-progress', _count: 2 } }));
+  assert.equal(paged.entry.length, Math.min(2, open));
+  if (open > 2) assert.ok(paged.link.some((l) => l.relation === 'next'));
+  const gpView = valid(await gp.search({ resourceType: 'Encounter', searchParams: { location: kadId } }));
+  const gpId = db.query("SELECT id FROM app_user WHERE username = 'fastlege'");
+  for (const e of gpView.entry) {
+    const pid = e.resource.subject.reference.split('/')[1];
+    assert.equal(db.query(`SELECT gp_user_id FROM patient WHERE id = ${pid}`), gpId, 'only the GP\'s own patients');
+  }
+  const hidden = b.entry.find((e) => db.query(`SELECT gp_user_id FROM patient WHERE id = ${e.resource.subject.reference.split('/')[1]}`) !== gpId);
+  if (hidden) assert.equal((await failure(gp.read({ resourceType: 'Encounter', id: hidden.resource.id }))).status, 403);
+  assert.equal((await failure(kadNurse.read({ resourceType: 'Encounter', id: '42' }))).status, 404);
+  assert.equal((await failure(kadNurse.search({ resourceType: 'Encounter', searchParams: { status: 'planned' } }))).status, 400);
+  assert.equal((await failure(kadNurse.search({ resourceType: 'Encounter', searchParams: { subject: 'x' } }))).status, 400);
+  assert.equal((await failure(kadNurse.search({ resourceType: 'Encounter', searchParams: { date: '24.11.2026' } }))).status, 400);
 });
