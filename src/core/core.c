@@ -340,15 +340,69 @@ static time_t eu_switch(int year, int month)
     return first_next - (time_t)back * 86400;
 }
 
-void hb_time_no(int64_t us, char *out, size_t outlen)
+/* Europe/Oslo broken-down local time of an instant. */
+static void oslo_tm(int64_t us, struct tm *tm)
 {
     time_t s = (time_t)(us / 1000000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    int year = tm.tm_year + 1900;
+    gmtime_r(&s, tm);
+    int year = tm->tm_year + 1900;
     bool summer = s >= eu_switch(year, 3) && s < eu_switch(year, 10);
     s += summer ? 7200 : 3600;
-    gmtime_r(&s, &tm);
+    gmtime_r(&s, tm);
+}
+
+void hb_local_date(int64_t us, char *out, size_t outlen)
+{
+    struct tm tm;
+    oslo_tm(us, &tm);
+    snprintf(out, outlen, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* Howard Hinnant's days-from-civil and its inverse: exact for the Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int hb_date_days(const char *date, int64_t *days)
+{
+    int64_t y, m, d;
+    if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-' ||
+        hb_parse_i64(date, 4, 1900, 2200, &y) || hb_parse_i64(date + 5, 2, 1, 12, &m) ||
+        hb_parse_i64(date + 8, 2, 1, 31, &d))
+        return HB_INVALID;
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] + (m == 2 && leap))
+        return HB_INVALID;
+    *days = days_from_civil(y, m, d);
+    return 0;
+}
+
+void hb_days_date(int64_t z, char *out, size_t outlen)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp + (mp < 10 ? 3 : -9);
+    snprintf(out, outlen, "%04lld-%02lld-%02lld", (long long)(y + (m <= 2)), (long long)m,
+             (long long)d);
+}
+
+void hb_time_no(int64_t us, char *out, size_t outlen)
+{
+    struct tm tm;
+    oslo_tm(us, &tm);
     snprintf(out, outlen, "%02d.%02d.%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
              tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }

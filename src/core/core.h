@@ -111,6 +111,13 @@ int64_t hb_monotonic_us(void);
 void hb_time_iso(int64_t us, char *out, size_t outlen);
 /* Norwegian local time "24.11.2026 19:35" (Europe/Oslo rules). out >= 32 bytes. */
 void hb_time_no(int64_t us, char *out, size_t outlen);
+/* The Norwegian local calendar date of an instant, "YYYY-MM-DD" (out >= 11). */
+void hb_local_date(int64_t us, char *out, size_t outlen);
+/* Days since 1970-01-01 of a "YYYY-MM-DD" date; HB_INVALID (and *days
+ * untouched) when it is not a real date. */
+int hb_date_days(const char *date, int64_t *days);
+/* The "YYYY-MM-DD" date of a day number (inverse of hb_date_days). */
+void hb_days_date(int64_t days, char *out, size_t outlen);
 /* A new id, unique and increasing with time within this process and, with a
  * random node part, unique across processes. Always > 0 and < 2^63. */
 int64_t hb_id_new(void);

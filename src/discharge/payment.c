@@ -1,0 +1,78 @@
+/* discharge: the payment-day rule. */
+#include "payment.h"
+
+#include "../core/core.h"
+#include "../core/banned.h"
+
+static int64_t local_day(int64_t us)
+{
+    char d[16];
+    int64_t days = 0;
+    hb_local_date(us, d, sizeof(d));
+    hb_date_days(d, &days);
+    return days;
+}
+
+int hb_dr_paid_days(const struct hb_dr_event *ev, int n, int64_t today, int64_t *first,
+                    int64_t *end)
+{
+    int64_t start = 0, stop = today + 1, offer = 0;
+    bool ready = false, offered = false;
+    for (int i = 0; i < n; i++) {
+        switch (ev[i].kind) {
+        case HB_DR_READY:
+            if (!ready) {
+                ready = true;
+                start = local_day(ev[i].at);
+            }
+            break;
+        case HB_DR_RECEIVE:
+            offered = true;
+            offer = ev[i].date;
+            break;
+        case HB_DR_CANNOT:
+            offered = false;
+            break;
+        case HB_DR_CANCELLED:
+        case HB_DR_READMITTED:
+        case HB_DR_DISCHARGED: {
+            int64_t d = local_day(ev[i].at);
+            if (d < stop)
+                stop = d;
+            break;
+        }
+        case HB_DR_ADMITTED:
+            break;
+        }
+    }
+    if (offered && offer < stop)
+        stop = offer;
+    *first = start;
+    *end = ready && stop > start ? stop : start;
+    return (int)(*end - *first);
+}
+
+int64_t hb_dr_amount(int64_t first, int64_t end, const struct hb_dr_rate *rates, int nrates,
+                     bool *provisional)
+{
+    int64_t total = 0;
+    bool guess = false;
+    char date[16];
+    for (int64_t d = first; d < end; d++) {
+        hb_days_date(d, date, sizeof(date));
+        int64_t year = 0;
+        hb_parse_i64(date, 4, 1900, 2200, &year);
+        int nok = 0, best = -1;
+        for (int i = 0; i < nrates; i++)
+            if (rates[i].year <= year)
+                best = i;
+        if (best < 0 || rates[best].year != year)
+            guess = true;
+        if (best >= 0)
+            nok = rates[best].nok;
+        total += nok;
+    }
+    if (provisional)
+        *provisional = guess;
+    return total;
+}
