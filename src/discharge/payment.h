@@ -3,6 +3,7 @@
 #ifndef HB_DISCHARGE_PAYMENT_H
 #define HB_DISCHARGE_PAYMENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum hb_dr_kind {
