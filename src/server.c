@@ -11,6 +11,7 @@
 #include "auth/auth_api.h"
 #include "cli.h"
 #include "core/banned.h"
+#include "discharge/discharge_api.h"
 #include "fhir/fhir.h"
 #include "flow/flow_api.h"
 #include "org/org_api.h"
@@ -55,6 +56,11 @@ static const struct hb_route routes[] = {
     {"POST", "/api/stays",                         hb_api_admit,             JSON, CLINICIAN},
     {"POST", "/api/stays/{id}/move",               hb_api_move,              JSON, CLINICIAN},
     {"POST", "/api/stays/{id}/discharge",          hb_api_discharge,         JSON, CLINICIAN},
+    {"GET",  "/api/discharge-ready",               hb_api_discharge_list,    0, STAFF},
+    {"POST", "/api/discharge-ready",               hb_api_discharge_open,    JSON, CLINICIAN},
+    {"GET",  "/api/discharge-ready/statement",     hb_api_discharge_statement, 0, NOT_PATIENT},
+    {"GET",  "/api/discharge-ready/{id}",          hb_api_discharge_get,     0, STAFF},
+    {"POST", "/api/discharge-ready/{id}/messages", hb_api_discharge_message, JSON, STAFF},
     {"GET",  "/api/audit/emergency",               hb_api_emergency_report,  0, ADMIN},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
     {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},

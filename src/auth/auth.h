@@ -95,7 +95,7 @@ struct hb_patient_ref {
 };
 
 /* Decides whether u may access patient p. On 0, *relation names the relation
- * ("self", "municipality", "gp", "stay", "emergency") and *reason the emergency
+ * ("self", "municipality", "gp", "stay", "discharge-notice", "emergency") and *reason the emergency
  * reason or NULL (both static or arena strings). HB_FORBIDDEN otherwise. */
 int hb_policy_check(struct hb_db *db, const struct hb_user *u, const struct hb_patient_ref *p,
                     struct hb_arena *arena, const char **relation, const char **reason,

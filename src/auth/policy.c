@@ -61,6 +61,27 @@ static int rel_stay(struct relation_ctx *c, struct hb_error *err)
     return rc;
 }
 
+/* An open discharge-ready case sent to the user's municipality. */
+static const char SQL_DISCHARGE_REL[] =
+    "SELECT 1 FROM discharge_case WHERE patient_id = ? AND municipality_id = ?"
+    " AND status <> 'closed' LIMIT 1";
+
+static int rel_discharge(struct relation_ctx *c, struct hb_error *err)
+{
+    if ((c->u->role != HB_ROLE_ALLOCATION && c->u->role != HB_ROLE_MUNICIPAL) ||
+        !c->u->municipality_id)
+        return 0;
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(c->db, SQL_DISCHARGE_REL, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, c->p->id);
+    hb_stmt_int(st, 2, c->u->municipality_id);
+    rc = hb_stmt_step(st, err);
+    hb_stmt_done(st);
+    return rc;
+}
+
 static const struct {
     const char *name;
     relation_fn fn;
@@ -69,6 +90,7 @@ static const struct {
     {"municipality", rel_municipality},
     {"gp", rel_gp},
     {"stay", rel_stay},
+    {"discharge-notice", rel_discharge},
 };
 
 static const char SQL_EMERGENCY_GET[] =

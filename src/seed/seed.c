@@ -61,6 +61,7 @@ struct demo {
         home_alver, gp_office[5], gp_user[5];
     int64_t patient_demo;
     int beds_used[3]; /* demo stays placed in: geriatric ward, KAD, medical ward */
+    int discharge_cases;
     struct rng rng;
 };
 
@@ -202,6 +203,60 @@ struct patients {
     unsigned seq;
 };
 
+static const char SQL_DR_CASE[] =
+    "INSERT INTO discharge_case (id, patient_id, unit_id, municipality_id, status, version,"
+    " created_at) VALUES (?, ?, ?, ?, ?, 1, ?)";
+static const char SQL_DR_EVENT[] =
+    "INSERT INTO discharge_event (id, case_id, kind, at, day, place) VALUES (?, ?, ?, ?, ?, ?)";
+
+static int dr_event(struct hb_db *db, int64_t case_id, const char *kind, int64_t at,
+                    const char *day, const char *place, struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_DR_EVENT, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, hb_id_new());
+    hb_stmt_int(st, 2, case_id);
+    hb_stmt_text(st, 3, kind);
+    hb_stmt_int(st, 4, at);
+    hb_stmt_text(st, 5, day);
+    hb_stmt_text(st, 6, place);
+    return hb_stmt_run(st, err) < 0 ? HB_INTERNAL : 0;
+}
+
+static int demo_discharge(struct hb_db *db, struct demo *d, int64_t patient, int64_t unit,
+                          int64_t municipality, struct hb_error *err)
+{
+    static const int64_t H = 3600LL * 1000000;
+    int variant = d->discharge_cases++ % 3;
+    int64_t now = hb_now_us(), id = hb_id_new(), admitted = now - 5 * 24 * H,
+            ready = now - (variant == 2 ? 2 : 3) * 24 * H;
+    char day[16];
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_DR_CASE, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, id);
+    hb_stmt_int(st, 2, patient);
+    hb_stmt_int(st, 3, unit);
+    hb_stmt_int(st, 4, municipality);
+    hb_stmt_text(st, 5, variant == 0 ? "offered" : "ready");
+    hb_stmt_int(st, 6, admitted);
+    if ((rc = hb_stmt_run(st, err)) < 0 || (rc = dr_event(db, id, "admitted", admitted, NULL, NULL, err)) ||
+        (rc = dr_event(db, id, "ready", ready, NULL, NULL, err)))
+        return rc < 0 ? HB_INTERNAL : rc;
+    if (variant == 0) { /* on time: received the next day */
+        hb_local_date(ready + 24 * H, day, sizeof(day));
+        return dr_event(db, id, "receive", ready + 2 * H, day, "Korttidsavdeling Alver", err);
+    }
+    if (variant == 1) { /* late: cannot yet, expected in two days */
+        hb_local_date(now + 2 * 24 * H, day, sizeof(day));
+        return dr_event(db, id, "cannot", ready + 20 * H, day, NULL, err);
+    }
+    return 0; /* not answered */
+}
+
 static int pick_band(struct rng *r)
 {
     unsigned x = rnd(r, 1000), acc = 0;
@@ -324,6 +379,10 @@ static int one_patient(struct hb_db *db, struct patients *ps, int index, struct 
         hb_stmt_int(st, 2, unit);
         hb_stmt_int(st, 3, bed);
         if ((rc = hb_stmt_run(st, err)) < 0)
+            return rc;
+        /* Every demo hospital stay has a discharge-ready case, answered in turn on
+         * time, late, and not at all. */
+        if (which != 1 && (rc = demo_discharge(db, ps->d, p.id, unit, p.municipality_id, err)))
             return rc;
         ps->stays--;
     }

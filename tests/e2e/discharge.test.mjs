@@ -1,0 +1,157 @@
+// Discharge-ready patients between a hospital ward and the municipality, over
+// real HTTP on either backend: the messages, the answers, the days paid, the
+// statement, and the municipality's relation through an open notice.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { newDatabase, seedDemo, startServer, Client, cli } from '../lib/server.mjs';
+
+let db;
+let srv;
+let ward;
+let nurse;
+let alloc;
+const q = (sql) => db.query(sql);
+// Today's date in Norway, as the server counts days.
+const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date());
+
+before(async () => {
+  db = newDatabase('discharge');
+  seedDemo(db);
+  srv = await startServer(db);
+  ward = q("SELECT id FROM org WHERE name = 'Medisinsk avdeling'");
+  nurse = new Client(srv.base);
+  await nurse.login('sykepleier.haukeland');
+  alloc = new Client(srv.base);
+  await alloc.login('tildeling.alver');
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+// A patient resident in Alver, admitted to the medical ward now, without a case.
+async function admittedPatient(skip) {
+  const pid = q(`SELECT p.id FROM patient p JOIN org m ON m.id = p.municipality_id WHERE m.kommunenummer = '4631'
+    AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) ORDER BY p.id DESC LIMIT 1 OFFSET ${skip}`);
+  const bed = q(`SELECT MIN(number) FROM bed WHERE unit_id = ${ward} AND state = 'free'`);
+  const r = await nurse.post('/api/stays', { patientId: pid, unitId: ward, bed: Number(bed), source: 'legevakt' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return pid;
+}
+
+test('the message flow: admitted, ready, cannot yet, receive, discharged; days and NOK follow', async () => {
+  const pid = await admittedPatient(0);
+  let r = await nurse.post('/api/discharge-ready', { patientId: pid });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  const id = r.json.id;
+  r = await nurse.get(`/api/discharge-ready/${id}`);
+  assert.equal(r.json.status, 'admitted');
+  assert.equal(r.json.paidDays, 0);
+  r = await alloc.post(`/api/discharge-ready/${id}/messages`, { kind: 'receive', day: today(), place: 'Korttid' });
+  assert.equal(r.status, 409, 'no answer before the patient is ready');
+  r = await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready' });
+  assert.equal(r.status, 201);
+  assert.equal(r.json.status, 'ready');
+  assert.equal(r.json.paidDays, 1, 'the notice day counts');
+  assert.ok(r.json.amountNok >= 5745, 'at least the 2024 rate');
+  r = await alloc.post(`/api/discharge-ready/${id}/messages`, { kind: 'cannot', day: '2099-01-01' });
+  assert.equal(r.status, 201);
+  assert.equal(r.json.status, 'ready');
+  r = await alloc.post(`/api/discharge-ready/${id}/messages`, { kind: 'receive', day: today(), place: 'Korttidsavdeling Alver' });
+  assert.equal(r.status, 201);
+  assert.equal(r.json.status, 'offered');
+  assert.equal(r.json.paidDays, 0, 'received the same day: nothing to pay');
+  r = await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'discharged' });
+  assert.equal(r.status, 201);
+  assert.equal(r.json.status, 'closed');
+  assert.deepEqual(r.json.timeline.map((e) => e.kind), ['admitted', 'ready', 'cannot', 'receive', 'discharged']);
+  assert.equal((await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready' })).status, 409, 'closed');
+});
+
+test('bad messages are refused with the field named; the wrong side may not send them', async () => {
+  const pid = await admittedPatient(1);
+  const id = (await nurse.post('/api/discharge-ready', { patientId: pid })).json.id;
+  const before = q(`SELECT COUNT(*) FROM discharge_event WHERE case_id = ${id}`);
+  for (const [who, body, status, field] of [
+    [nurse, { kind: 'lunch' }, 400, 'kind'],
+    [nurse, { kind: 'admitted' }, 400, 'kind'],
+    [alloc, { kind: 'receive', place: 'Korttid' }, 400, 'day'],
+    [alloc, { kind: 'receive', day: '2026-02-30', place: 'Korttid' }, 400, 'day'],
+    [alloc, { kind: 'receive', day: today() }, 400, 'place'],
+  ]) {
+    const r = await who.post(`/api/discharge-ready/${id}/messages`, body);
+    assert.equal(r.status, status, JSON.stringify(body));
+    assert.equal(r.json.error.field, field, JSON.stringify(body));
+  }
+  assert.equal((await alloc.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready' })).status, 403, 'the hospital declares');
+  await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready' });
+  assert.equal((await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'receive', day: today(), place: 'x y' })).status, 403,
+    'the municipality answers');
+  const other = new Client(srv.base);
+  await other.login('sykepleier.kad'); // municipal, but a unit: its municipality is Alver too
+  const osteroy = q("SELECT id FROM org WHERE kommunenummer = '4630'");
+  assert.equal(cli(['user', 'add', '--db', db.url, '--username', 'tildeling.osteroy', '--name', 'T O',
+    '--role', 'allocation-office', '--org', osteroy], 'et-godt-passord\n').status, 0);
+  const os = new Client(srv.base);
+  await os.login('tildeling.osteroy', 'et-godt-passord');
+  assert.equal((await os.get(`/api/discharge-ready/${id}`)).status, 403, 'another municipality');
+  assert.equal((await os.post(`/api/discharge-ready/${id}/messages`, { kind: 'cannot' })).status, 403);
+  assert.equal(q(`SELECT COUNT(*) FROM discharge_event WHERE case_id = ${id}`), String(Number(before) + 1), 'only the ready message');
+  assert.equal((await nurse.post('/api/discharge-ready', { patientId: pid })).status, 409, 'one open case per patient');
+  const notAdmitted = q(`SELECT p.id FROM patient p WHERE NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) LIMIT 1`);
+  assert.equal((await nurse.post('/api/discharge-ready', { patientId: notAdmitted })).status, 409);
+  assert.equal((await nurse.post('/api/discharge-ready', { patientId: 'x' })).status, 400);
+  assert.equal((await alloc.post('/api/discharge-ready', { patientId: pid })).status, 403);
+});
+
+test('a notice to the municipality where the patient stays gives it a relation while open', async () => {
+  // An Osterøy resident in the medical ward, notified to Alver (where the patient stays).
+  const pid = q(`SELECT p.id FROM patient p JOIN org m ON m.id = p.municipality_id WHERE m.kommunenummer = '4630'
+    AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) LIMIT 1`);
+  const bed = q(`SELECT MIN(number) FROM bed WHERE unit_id = ${ward} AND state = 'free'`);
+  assert.equal((await nurse.post('/api/stays', { patientId: pid, unitId: ward, bed: Number(bed), source: 'home' })).status, 201);
+  assert.equal((await alloc.get(`/api/patients/${pid}`)).status, 403, 'no relation yet');
+  const id = (await nurse.post('/api/discharge-ready', { patientId: pid, municipality: '4631' })).json.id;
+  const p = await alloc.get(`/api/patients/${pid}`);
+  assert.equal(p.status, 200);
+  assert.equal(p.json.relation, 'discharge-notice');
+  await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready' });
+  await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'cancelled' });
+  assert.equal((await alloc.get(`/api/patients/${pid}`)).status, 403, 'closed: the relation ends');
+});
+
+test('lists for each side with accrued days, and the monthly statement as JSON and CSV', async () => {
+  const list = await alloc.get('/api/discharge-ready');
+  assert.equal(list.status, 200);
+  assert.equal(list.json.side, 'municipality');
+  assert.ok(list.json.cases.length >= 3);
+  const sum = list.json.cases.reduce((s, c) => s + c.paidDays, 0);
+  assert.equal(list.json.totals.paidDays, sum);
+  const unanswered = list.json.cases.filter((c) => c.status === 'ready' && c.paidDays > 0);
+  assert.ok(unanswered.length >= 1, 'the demo has patients the municipality is paying for');
+  const hosp = await nurse.get('/api/discharge-ready');
+  assert.equal(hosp.json.side, 'hospital');
+  const month = today().slice(0, 7);
+  const st = await alloc.get(`/api/discharge-ready/statement?municipality=4631&month=${month}`);
+  assert.equal(st.status, 200);
+  const lines = st.json.lines;
+  assert.equal(st.json.totals.days, lines.reduce((s, l) => s + l.days, 0));
+  assert.equal(st.json.totals.amountNok, lines.reduce((s, l) => s + l.amountNok, 0), 'the sums balance');
+  for (const l of lines) assert.ok(l.from.startsWith(month) && l.to.startsWith(month));
+  const csv = await alloc.request('GET', `/api/discharge-ready/statement?municipality=4631&month=${month}&format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  const rows = csv.text.trim().split('\r\n');
+  assert.equal(rows[0], 'sak;pasient;fødselsdato;avdeling;fra;til;døgn;beløp_nok');
+  assert.equal(rows.length, lines.length + 2);
+  assert.equal(rows.at(-1), `sum;;;;;;${st.json.totals.days};${st.json.totals.amountNok}`);
+  for (const [query, field] of [['municipality=4631&month=2026-13', 'month'], ['municipality=9999&month=2026-11', 'municipality'],
+    ['municipality=4631&month=2026-11&format=xml', 'format']]) {
+    const bad = await alloc.get(`/api/discharge-ready/statement?${query}`);
+    assert.equal(bad.status, 400, query);
+    assert.equal(bad.json.error.field, field);
+  }
+  const os = new Client(srv.base);
+  await os.login('tildeling.osteroy', 'et-godt-passord');
+  assert.equal((await os.get(`/api/discharge-ready/statement?municipality=4631&month=${month}`)).status, 403);
+});
