@@ -71,6 +71,7 @@ function renderChrome() {
   for (const a of nav.querySelectorAll('[data-patient]')) a.hidden = state.me?.role !== 'patient';
   for (const a of nav.querySelectorAll('[data-admin]')) a.hidden = state.me?.role !== 'admin';
   for (const a of nav.querySelectorAll('[data-notpatient]')) a.hidden = !state.me || state.me.role === 'patient';
+  for (const a of nav.querySelectorAll('[data-discharge]')) a.hidden = !dischargeSide();
   const here = location.hash.split('/').slice(0, 2).join('/');
   for (const a of nav.querySelectorAll('a')) {
     if (a.getAttribute('href') === here) a.setAttribute('aria-current', 'page');
@@ -141,6 +142,7 @@ function showStart() {
   }
   if (me.role !== 'patient') ul.append(el('li', {}, el('a', { href: '#/kapasitet' }, 'Se ledige senger og hva enhetene kan behandle')));
   if (me.orgIsUnit) ul.append(el('li', {}, el('a', { href: `#/enhet/${me.orgId}` }, `Sengeoversikt for ${me.orgName}`)));
+  if (dischargeSide()) ul.append(el('li', {}, el('a', { href: '#/utskrivningsklare' }, 'Utskrivningsklare pasienter')));
   if (me.role === 'admin') ul.append(el('li', {}, el('a', { href: '#/nodtilgang' }, 'Følg opp nødtilganger')));
   ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
   links.append(ul);
@@ -623,6 +625,123 @@ async function showFindPlace() {
     form, result);
 }
 
+// ---- discharge-ready patients (utskrivningsklare) ----
+function dischargeSide() {
+  const r = state.me?.role;
+  return r === 'hospital-clinician' || r === 'allocation-office' || r === 'municipal-clinician';
+}
+
+const nok = new Intl.NumberFormat('nb-NO', { style: 'currency', currency: 'NOK', maximumFractionDigits: 0 });
+
+async function showDischargeList() {
+  show(el('p', { class: 'muted' }, 'Henter …'));
+  const d = await api('GET', '/api/discharge-ready');
+  const hospital = d.side === 'hospital';
+  const cases = d.cases.filter((c) => c.status !== 'closed');
+  const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date()).slice(0, 7);
+  show(el('h1', {}, hospital ? 'Utskrivningsklare pasienter fra avdelingen' : 'Meldinger om utskrivningsklare pasienter'),
+    el('p', {}, hospital
+      ? 'Status og døgn kommunen betaler for, eldste først.'
+      : 'Meldinger å svare på, eldste først, med døgnene kommunen betaler for nå.'),
+    el('table', { id: 'discharge-list' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Pasient'), el('th', {}, hospital ? 'Kommune' : 'Avdeling'),
+        el('th', {}, 'Meldt'), el('th', {}, 'Status'), el('th', { class: 'num' }, 'Betalingsdøgn'), el('th', { class: 'num' }, 'Beløp'))),
+      el('tbody', {}, cases.map((c) => el('tr', {},
+        el('td', {}, el('a', { href: `#/utskrivningsklar/${c.id}` }, c.patient?.name || 'Sak ' + c.id)),
+        el('td', {}, hospital ? c.municipality : c.ward), el('td', {}, c.openedLocal),
+        el('td', {}, c.statusLabel), el('td', { class: 'num' }, c.paidDays),
+        el('td', { class: 'num' }, nok.format(c.amountNok), c.provisionalRate ? el('span', { class: 'badge warn', title: 'Satsen for året er ikke lagt inn; siste kjente sats er brukt' }, ' foreløpig') : '')))),
+      el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td'), el('td'), el('td'),
+        el('td', { class: 'num' }, cases.reduce((s, c) => s + c.paidDays, 0)),
+        el('td', { class: 'num' }, nok.format(cases.reduce((s, c) => s + c.amountNok, 0)))))),
+    hospital ? '' : el('p', {}, el('a', { href: `#/oppgjor/${month}` }, 'Månedsoppgjør')));
+}
+
+async function showDischargeCase(id) {
+  show(el('p', { class: 'muted' }, 'Henter …'));
+  const c = await api('GET', `/api/discharge-ready/${id}`);
+  const msg = el('p', { class: 'error', role: 'alert' });
+  const send = async (body) => {
+    try {
+      await api('POST', `/api/discharge-ready/${id}/messages`, body);
+      await showDischargeCase(id);
+    } catch (e) {
+      msg.textContent = e.message;
+    }
+  };
+  const actions = el('div', { class: 'card', id: 'discharge-actions' });
+  if (c.canNotify && c.status === 'admitted') {
+    actions.append(el('button', { type: 'button', class: 'primary', onclick: () => send({ kind: 'ready' }) }, 'Meld utskrivningsklar'));
+  }
+  if (c.canNotify && c.status !== 'closed') {
+    actions.append(el('button', { type: 'button', onclick: () => send({ kind: 'discharged' }) }, 'Meld utskrevet'));
+    if (c.status !== 'admitted') {
+      actions.append(el('button', { type: 'button', onclick: () => send({ kind: 'cancelled' }) }, 'Avmeld'),
+        el('button', { type: 'button', onclick: () => send({ kind: 'readmitted' }) }, 'Reinnlagt for ny sykdom'));
+    }
+  }
+  if (c.canAnswer && (c.status === 'ready' || c.status === 'offered')) {
+    const day = el('input', { id: 'answer-day', type: 'date', required: true });
+    const place = el('input', { id: 'answer-place', placeholder: 'f.eks. Korttidsavdeling Alver' });
+    const form = el('form', {},
+      el('h2', {}, 'Svar fra kommunen'),
+      el('label', { for: 'answer-day' }, 'Dato (tar imot / forventet)'), day,
+      el('label', { for: 'answer-place' }, 'Tilbud (sted)'), place,
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', onclick: () => send({ kind: 'cannot', day: day.value || undefined }) }, 'Kan ikke ta imot ennå'),
+        el('button', { type: 'submit', class: 'primary' }, 'Vi tar imot pasienten')));
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); send({ kind: 'receive', day: day.value, place: place.value }); });
+    actions.append(form);
+  }
+  actions.append(msg);
+  show(el('h1', {}, c.patient ? `${c.patient.name}` : `Sak ${c.id}`),
+    el('div', { class: 'card' }, el('dl', { class: 'facts' },
+      el('dt', {}, 'Status'), el('dd', { id: 'discharge-status' }, c.statusLabel),
+      el('dt', {}, 'Avdeling'), el('dd', {}, c.ward),
+      el('dt', {}, 'Kommune'), el('dd', {}, c.municipality),
+      el('dt', {}, 'Betalingsdøgn'), el('dd', { id: 'discharge-days' }, `${c.paidDays}${c.paidFrom ? ` fra ${c.paidFrom}` : ''}`),
+      el('dt', {}, 'Beløp'), el('dd', {}, nok.format(c.amountNok) + (c.provisionalRate ? ' (foreløpig sats)' : '')))),
+    actions.childElementCount > 1 ? actions : '',
+    el('h2', {}, 'Tidslinje'),
+    el('ol', { class: 'timeline', id: 'discharge-timeline' }, c.timeline.map((e) => el('li', {},
+      el('strong', {}, e.label), ` · ${e.timeLocal}`,
+      e.day ? ` · dato ${e.day}` : '', e.place ? ` · ${e.place}` : '', e.by ? el('span', { class: 'muted' }, ` (${e.by})`) : ''))));
+}
+
+async function showStatement(arg) {
+  const month = arg && arg.length >= 7 ? arg.slice(-7) : new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date()).slice(0, 7);
+  const orgs = await api('GET', '/api/orgs');
+  const muniSel = el('select', { id: 'st-muni' }, orgs.municipalities.map((m) => el('option', { value: m.kommunenummer }, m.name)));
+  const monthIn = el('input', { id: 'st-month', type: 'month', value: month });
+  const out = el('div', { id: 'statement' });
+  const run = async () => {
+    const qs = `municipality=${muniSel.value}&month=${monthIn.value}`;
+    try {
+      const d = await api('GET', `/api/discharge-ready/statement?${qs}`);
+      out.replaceChildren(
+        el('table', { id: 'statement-lines' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Pasient'), el('th', {}, 'Avdeling'), el('th', {}, 'Fra'), el('th', {}, 'Til'),
+            el('th', { class: 'num' }, 'Døgn'), el('th', { class: 'num' }, 'Beløp'))),
+          el('tbody', {}, d.lines.map((l) => el('tr', {}, el('td', {}, l.patient?.name || '(skjult)'), el('td', {}, l.ward),
+            el('td', {}, l.from), el('td', {}, l.to), el('td', { class: 'num' }, l.days), el('td', { class: 'num' }, nok.format(l.amountNok))))),
+          el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td'), el('td'), el('td'),
+            el('td', { class: 'num' }, d.totals.days), el('td', { class: 'num' }, nok.format(d.totals.amountNok))))),
+        d.provisionalRate ? el('p', { class: 'muted' }, 'Satsen for året er ikke lagt inn ennå; siste kjente sats er brukt.') : '',
+        el('p', {}, el('a', { href: `/api/discharge-ready/statement?${qs}&format=csv` }, 'Last ned som CSV'), ' · ',
+          el('a', { href: `/api/discharge-ready/statement?${qs}&format=json` }, 'JSON')));
+    } catch (e) {
+      out.replaceChildren(el('p', { class: 'error' }, e.message));
+    }
+  };
+  const form = el('form', { class: 'row card' },
+    el('div', { class: 'grow' }, el('label', { for: 'st-muni' }, 'Kommune'), muniSel),
+    el('div', {}, el('label', { for: 'st-month' }, 'Måned'), monthIn),
+    el('button', { type: 'submit', class: 'primary' }, 'Vis oppgjør'));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
+  show(el('h1', {}, 'Månedsoppgjør for utskrivningsklare pasienter'), form, out);
+  await run();
+}
+
 // ---- routing ----
 async function route() {
   if (boardTimer) { clearInterval(boardTimer); boardTimer = null; boardUnit = null; }
@@ -636,6 +755,9 @@ async function route() {
     else if (page === 'kapasitet' && state.me.role !== 'patient') await showCapacity();
     else if (page === 'enhet' && arg && state.me.role !== 'patient') await showBoard(arg);
     else if (page === 'finn-plass' && state.me.role !== 'patient') await showFindPlace();
+    else if (page === 'utskrivningsklare' && dischargeSide()) await showDischargeList();
+    else if (page === 'utskrivningsklar' && arg && dischargeSide()) await showDischargeCase(arg);
+    else if (page === 'oppgjor' && state.me.role !== 'patient') await showStatement(arg);
     else if (page === 'min-logg') await showMyLog();
     else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();
     else showStart();

@@ -191,3 +191,25 @@ test('finding a place for a patient from Osterøy who needs IV antibiotics', asy
   assert.match(left, /Mangler: Intravenøs antibiotika/);
   assert.deepEqual(errors, []);
 });
+
+test('the allocation office answers a discharge-ready notice and sees the statement', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'tildeling.alver');
+  await page.getByRole('link', { name: 'Utskrivningsklare', exact: true }).click();
+  const waiting = page.locator('#discharge-list tbody tr', { hasText: 'venter på kommunen' }).first();
+  await waiting.waitFor();
+  await waiting.getByRole('link').click();
+  await page.locator('#discharge-timeline').waitFor();
+  const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() + 86400e3));
+  await page.getByLabel('Dato (tar imot / forventet)').fill(day);
+  await page.getByLabel('Tilbud (sted)').fill('Korttidsavdeling Alver');
+  await page.getByRole('button', { name: 'Vi tar imot pasienten' }).click();
+  await page.locator('#discharge-status', { hasText: 'Kommunen har gitt tilbud' }).waitFor();
+  assert.match(await page.locator('#discharge-timeline').innerText(), /Kommunen tar imot pasienten/);
+  await page.getByRole('link', { name: 'Utskrivningsklare', exact: true }).click();
+  await page.getByRole('link', { name: 'Månedsoppgjør' }).click();
+  await page.locator('#statement-lines tfoot').waitFor();
+  assert.match(await page.locator('#statement-lines tfoot').innerText(), /Sum/);
+  assert.deepEqual(errors, []);
+});
