@@ -56,6 +56,8 @@ static const struct hb_route routes[] = {
     {"POST", "/api/stays",                         hb_api_admit,             JSON, CLINICIAN},
     {"POST", "/api/stays/{id}/move",               hb_api_move,              JSON, CLINICIAN},
     {"POST", "/api/stays/{id}/discharge",          hb_api_discharge,         JSON, CLINICIAN},
+    {"PUT",  "/api/stays/{id}/charge",             hb_api_charge,            JSON, CLINICIAN},
+    {"GET",  "/api/units/{id}/settlement",         hb_api_settlement,        0, NOT_PATIENT},
     {"GET",  "/api/discharge-ready",               hb_api_discharge_list,    0, STAFF},
     {"POST", "/api/discharge-ready",               hb_api_discharge_open,    JSON, CLINICIAN},
     {"GET",  "/api/discharge-ready/statement",     hb_api_discharge_statement, 0, NOT_PATIENT},

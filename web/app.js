@@ -419,7 +419,8 @@ async function renderCapacityTables() {
       el('td', {}, u.unitTypeLabel), el('td', {}, u.owner || ''),
       el('td', { class: 'num' }, u.beds), el('td', { class: 'num' }, u.occupied),
       el('td', { class: 'num' }, u.free, u.overbooked ? el('span', { class: 'badge warn' }, ' overbelagt') : ''),
-      el('td', {}, u.capabilities.map((c) => c.label).join(', ') || '—')))),
+      el('td', {}, u.capabilities.map((c) => c.label).join(', ') || '—',
+        u.unitType === 'joint-unit' ? el('div', {}, el('a', { href: `#/oppgjor-felles/${u.id}` }, 'Oppgjør mellom partene')) : '')))),
     el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td'), el('td'),
       el('td', { class: 'num' }, sum('beds')), el('td', { class: 'num' }, sum('occupied')),
       el('td', { class: 'num' }, sum('free')), el('td'))));
@@ -742,6 +743,45 @@ async function showStatement(arg) {
   await run();
 }
 
+// ---- joint unit settlement ("trekkspill") ----
+const kr = (ore) => new Intl.NumberFormat('nb-NO', { style: 'currency', currency: 'NOK' }).format(ore / 100);
+
+async function showJointSettlement(unitId) {
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date());
+  const from = el('input', { id: 'js-from', type: 'date', value: `${today.slice(0, 7)}-01`, required: true });
+  const to = el('input', { id: 'js-to', type: 'date', value: today, required: true });
+  const out = el('div', { id: 'joint-settlement' });
+  const run = async () => {
+    const qs = `from=${from.value}&to=${to.value}`;
+    try {
+      const d = await api('GET', `/api/units/${unitId}/settlement?${qs}`);
+      document.getElementById('js-title').textContent = `Oppgjør: ${d.unit.name}`;
+      out.replaceChildren(
+        el('p', {}, `${d.unit.beds} senger à ${fmt.format(d.unit.dayPriceNok)} kr per døgn. Forskudd: helseforetaket ${d.unit.hfSharePercent} %, kommunene resten etter folketall. Negativ saldo betyr penger tilbake.`),
+        el('table', { id: 'joint-parties' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Part'), el('th', { class: 'num' }, 'Liggedøgn'), el('th', { class: 'num' }, 'Kostnad'),
+            el('th', { class: 'num' }, 'Forskudd'), el('th', { class: 'num' }, 'Saldo'))),
+          el('tbody', {}, d.parties.map((p) => el('tr', {}, el('td', {}, p.party), el('td', { class: 'num' }, p.bedDays),
+            el('td', { class: 'num' }, kr(p.costOre)), el('td', { class: 'num' }, kr(p.prepaidOre)), el('td', { class: 'num' }, kr(p.balanceOre))))),
+          el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td', { class: 'num' }, d.totals.bedDays),
+            el('td', { class: 'num' }, kr(d.totals.costOre)), el('td', { class: 'num' }, kr(d.totals.prepaidOre)),
+            el('td', { class: 'num' }, kr(d.totals.balanceOre))))),
+        d.unassigned.length ? el('p', { class: 'error' }, `${d.unassigned.length} opphold (${d.unassignedBedDays} døgn) er ikke fordelt på en part ennå.`) : '',
+        el('p', {}, el('a', { href: `/api/units/${unitId}/settlement?${qs}&format=csv` }, 'Last ned som CSV'), ' · ',
+          el('a', { href: `/api/units/${unitId}/settlement?${qs}&format=json` }, 'JSON')));
+    } catch (e) {
+      out.replaceChildren(el('p', { class: 'error' }, e.message));
+    }
+  };
+  const form = el('form', { class: 'row card' },
+    el('div', {}, el('label', { for: 'js-from' }, 'Fra og med'), from),
+    el('div', {}, el('label', { for: 'js-to' }, 'Til og med'), to),
+    el('button', { type: 'submit', class: 'primary' }, 'Beregn'));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
+  show(el('h1', { id: 'js-title' }, 'Oppgjør for felles enhet'), form, out);
+  await run();
+}
+
 // ---- routing ----
 async function route() {
   if (boardTimer) { clearInterval(boardTimer); boardTimer = null; boardUnit = null; }
@@ -758,6 +798,7 @@ async function route() {
     else if (page === 'utskrivningsklare' && dischargeSide()) await showDischargeList();
     else if (page === 'utskrivningsklar' && arg && dischargeSide()) await showDischargeCase(arg);
     else if (page === 'oppgjor' && state.me.role !== 'patient') await showStatement(arg);
+    else if (page === 'oppgjor-felles' && arg && state.me.role !== 'patient') await showJointSettlement(arg);
     else if (page === 'min-logg') await showMyLog();
     else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();
     else showStart();

@@ -151,4 +151,21 @@ int hb_flow_find_place(struct hb_db *db, const char *kommunenummer, json_t *need
                        int max_minutes, struct hb_arena *arena, json_t **out,
                        struct hb_error *err);
 
+/* ---- joint units and their settlement (joint.c) ------------------------------ */
+
+/* Records which party pays for a stay in a joint unit: the hospital trust or
+ * the patient's municipality (party: its organisation id), decided by the
+ * joint team (clinicians of the unit), with who decided and when. */
+int hb_flow_charge(struct hb_store *s, const struct hb_user *u, int64_t stay_id, int64_t party,
+                   struct hb_error *err);
+
+/* The "trekkspill" settlement of a joint unit for the days [from, to]
+ * (YYYY-MM-DD, inclusive): each party's bed-days and cost at the unit's day
+ * price, its prepayment (the hospital trust its share, the municipalities the
+ * rest by population), and the balance, in øre so the sums balance exactly;
+ * stays not yet charged are listed apart. */
+int hb_flow_settlement(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
+                       const char *from, const char *to, struct hb_arena *arena, json_t **out,
+                       struct hb_error *err);
+
 #endif

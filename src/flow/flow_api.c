@@ -218,3 +218,64 @@ int hb_api_find_place(struct hb_request *req, struct hb_error *err)
     hb_resp_json(req, 200, j);
     return 0;
 }
+
+int hb_api_charge(struct hb_request *req, struct hb_error *err)
+{
+    int64_t id, party;
+    int rc;
+    if ((rc = hb_app_id_param(req, 0, &id, err)) ||
+        (rc = body_id(hb_req_json(req), "party", &party, err)) ||
+        (rc = hb_flow_charge(hb_app_store(req), hb_app_user(req), id, party, err)))
+        return rc;
+    hb_resp_json(req, 200, json_pack("{s:b}", "ok", 1));
+    return 0;
+}
+
+int hb_api_settlement(struct hb_request *req, struct hb_error *err)
+{
+    int64_t id;
+    int rc = hb_app_id_param(req, 0, &id, err);
+    if (rc)
+        return rc;
+    const char *format = hb_req_query(req, "format");
+    if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+        return hb_fail(err, HB_INVALID, "format", "format må være csv eller json");
+    json_t *j;
+    if ((rc = hb_flow_settlement(hb_app_store(req), hb_app_user(req), id,
+                                 hb_req_query(req, "from"), hb_req_query(req, "to"),
+                                 hb_req_arena(req), &j, err)))
+        return rc;
+    if (!format || strcmp(format, "json") == 0) {
+        hb_resp_json(req, 200, j);
+        return 0;
+    }
+    /* CSV in kroner with øre (two decimals, comma), separated by semicolons. */
+    struct hb_buf b;
+    hb_buf_init(&b, 0);
+    hb_buf_adds(&b, "part;kommunenummer;liggedøgn;kostnad_nok;forskudd_nok;saldo_nok\r\n");
+    size_t i;
+    json_t *p;
+    json_t *rows = json_object_get(j, "parties");
+    json_t *t = json_object_get(j, "totals");
+    for (i = 0; i <= json_array_size(rows); i++) {
+        p = i < json_array_size(rows) ? json_array_get(rows, i) : t;
+        const char *nr = json_string_value(json_object_get(p, "kommunenummer"));
+        hb_buf_adds(&b, i < json_array_size(rows) ? json_string_value(json_object_get(p, "party"))
+                                                  : "sum");
+        hb_buf_addf(&b, ";%s;%lld", nr ? nr : "",
+                    (long long)json_integer_value(json_object_get(p, "bedDays")));
+        static const char *const keys[] = {"costOre", "prepaidOre", "balanceOre"};
+        for (int k = 0; k < 3; k++) {
+            long long ore = (long long)json_integer_value(json_object_get(p, keys[k]));
+            long long a = ore < 0 ? -ore : ore;
+            hb_buf_addf(&b, ";%s%lld,%02lld", ore < 0 ? "-" : "", a / 100, a % 100);
+        }
+        hb_buf_adds(&b, "\r\n");
+    }
+    json_decref(j);
+    size_t len;
+    char *body = hb_buf_detach(&b, &len);
+    hb_resp_header(req, "Content-Disposition", "attachment; filename=\"oppgjor-felles-enhet.csv\"");
+    hb_resp_raw(req, 200, "text/csv; charset=utf-8", body, len);
+    return 0;
+}

@@ -13,5 +13,7 @@ int hb_api_move(struct hb_request *req, struct hb_error *err);
 int hb_api_discharge(struct hb_request *req, struct hb_error *err);
 int hb_api_bed_put(struct hb_request *req, struct hb_error *err);
 int hb_api_find_place(struct hb_request *req, struct hb_error *err);
+int hb_api_charge(struct hb_request *req, struct hb_error *err);
+int hb_api_settlement(struct hb_request *req, struct hb_error *err);
 
 #endif

@@ -58,7 +58,7 @@ static unsigned rnd(struct rng *r, unsigned n)
 /* ---- organisations ---- */
 struct demo {
     int64_t hf_fellesskap, hf, hospital, ward_med, ward_geri, muni[N_MUNI], kad, kort_alver,
-        home_alver, gp_office[5], gp_user[5];
+        home_alver, joint, gp_office[5], gp_user[5];
     int64_t patient_demo;
     int beds_used[3]; /* demo stays placed in: geriatric ward, KAD, medical ward */
     int discharge_cases;
@@ -124,6 +124,18 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
                                    err));
     TRY(add(db, &d->kad, "unit", "kad", "KAD Region Nordhordland Helsehus", d->muni[0], NULL,
             NULL, "Knarvik", 8, err));
+    /* A joint unit (model B) shared by the trust and the municipalities. */
+    TRY(add(db, &d->joint, "unit", "joint-unit", "Felles akuttenhet Nordhordland",
+            d->hf_fellesskap, NULL, NULL, "Knarvik", 6, err));
+    {
+        static const char SQL_PRICE[] =
+            "UPDATE org SET day_price_nok = 9800, hf_share_percent = 50 WHERE id = ?";
+        struct hb_stmt *st;
+        TRY(hb_db_stmt(db, SQL_PRICE, &st, err));
+        hb_stmt_int(st, 1, d->joint);
+        if ((rc = hb_stmt_run(st, err)) < 0)
+            return rc;
+    }
     TRY(add(db, &d->kort_alver, "unit", "short-term-nursing-home", "Korttidsavdeling Alver",
             d->muni[0], NULL, NULL, "Knarvik", 12, err));
     TRY(add(db, &d->home_alver, "unit", "home-care", "Heimetenesta Alver", d->muni[0], NULL,
@@ -159,6 +171,7 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
     TRY(CAPS(d->kort_alver, short_caps));
     TRY(CAPS(d->ward_med, ward_caps));
     TRY(CAPS(d->ward_geri, ward_caps));
+    TRY(CAPS(d->joint, kad_caps));
     TRY(CAPS(lung, ward_caps));
     TRY(CAPS(osteroy_short, short_caps));
     static const char *const ortho_caps[] = {"iv-antibiotics", "iv-fluids",   "oxygen",
@@ -401,6 +414,59 @@ static int patients_tx(struct hb_db *db, void *arg, struct hb_error *err)
 }
 
 /* ---- users ---- */
+/* Four stays in the joint unit: two charged to the patients' municipalities,
+ * one to the hospital trust, one not yet decided. */
+static const char SQL_FREE_PATIENTS[] =
+    "SELECT p.id, p.municipality_id FROM patient p WHERE p.birth_date < '1950-01-01' AND NOT"
+    " EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) ORDER BY p.id LIMIT 4";
+static const char SQL_JOINT_STAY[] =
+    "INSERT INTO stay (id, patient_id, unit_id, start_at, bed_number, source, charged_to,"
+    " charged_at) VALUES (?, ?, ?, ?, ?, 'legevakt', ?, ?)";
+
+static int joint_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    struct demo *d = arg;
+    int64_t who[4][2];
+    int n = 0;
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_FREE_PATIENTS, &st, err);
+    if (rc)
+        return rc;
+    while (n < 4 && (rc = hb_stmt_step(st, err)) == 1) {
+        who[n][0] = hb_stmt_col_int(st, 0);
+        who[n++][1] = hb_stmt_col_int(st, 1);
+    }
+    hb_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    int64_t now = hb_now_us();
+    for (int i = 0; i < n; i++) {
+        int64_t stay = hb_id_new(), payer = i < 2 ? who[i][1] : i == 2 ? d->hf : 0;
+        if ((rc = hb_db_stmt(db, SQL_JOINT_STAY, &st, err)))
+            return rc;
+        hb_stmt_int(st, 1, stay);
+        hb_stmt_int(st, 2, who[i][0]);
+        hb_stmt_int(st, 3, d->joint);
+        hb_stmt_int(st, 4, now - (int64_t)(2 + i) * 86400 * 1000000);
+        hb_stmt_int(st, 5, i + 1);
+        if (payer) {
+            hb_stmt_int(st, 6, payer);
+            hb_stmt_int(st, 7, now);
+        } else {
+            hb_stmt_null(st, 6);
+            hb_stmt_null(st, 7);
+        }
+        if ((rc = hb_stmt_run(st, err)) < 0 || (rc = hb_db_stmt(db, SQL_BED_TAKE, &st, err)))
+            return rc < 0 ? rc : HB_INTERNAL;
+        hb_stmt_int(st, 1, stay);
+        hb_stmt_int(st, 2, d->joint);
+        hb_stmt_int(st, 3, i + 1);
+        if ((rc = hb_stmt_run(st, err)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static const char SQL_ORG_COUNT[] = "SELECT COUNT(*) FROM org";
 
 static int64_t count_orgs(struct hb_store *s, struct hb_error *err)
@@ -441,12 +507,12 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
             return rc;
     struct patients ps = {.d = &d, .muni = -1, .count = 400, .stays = 14, .demo_patient = true,
                           .seq = 11};
-    if ((rc = hb_store_write(s, patients_tx, &ps, err)))
+    if ((rc = hb_store_write(s, patients_tx, &ps, err)) || (rc = hb_store_write(s, joint_tx, &d, err)))
         return rc;
     static const struct {
         const char *username, *name;
         enum hb_role role;
-        int org; /* 0 fellesskap, 1 med ward, 2 KAD, 3 Alver, 4 patient */
+        int org; /* 0 fellesskap, 1 med ward, 2 KAD, 3 Alver, 4 patient, 5 joint unit */
         const char *what;
     } users[] = {
         {"admin", "Astrid Admin", HB_ROLE_ADMIN, 0, "administrator for helsefellesskapet"},
@@ -456,6 +522,8 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
          "sykepleier, KAD Region Nordhordland Helsehus"},
         {"tildeling.alver", "Tone Tildeling", HB_ROLE_ALLOCATION, 3,
          "tildelingskontoret i Alver kommune"},
+        {"sykepleier.felles", "Frida Felles", HB_ROLE_HOSPITAL, 5,
+         "sykepleier, Felles akuttenhet Nordhordland (modell B)"},
         {"analytiker", "Siri Sekretariat", HB_ROLE_ANALYST, 0, "sekretariatet/analyse"},
         {"pasient", "Ingrid Marie Haugland", HB_ROLE_PATIENT, 4, "pasient i Alver"},
     };
@@ -467,7 +535,7 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
         int64_t org = users[i].org == 0   ? d.hf_fellesskap
                       : users[i].org == 1 ? d.ward_med
                       : users[i].org == 2 ? d.kad
-                      : users[i].org == 3 ? d.muni[0]
+                      : users[i].org == 5 ? d.joint
                                           : d.muni[0];
         int64_t patient = users[i].role == HB_ROLE_PATIENT ? d.patient_demo : 0;
         if ((rc = hb_auth_user_add(s, users[i].username, users[i].name, users[i].role, org,

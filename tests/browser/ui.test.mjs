@@ -213,3 +213,16 @@ test('the allocation office answers a discharge-ready notice and sees the statem
   assert.match(await page.locator('#statement-lines tfoot').innerText(), /Sum/);
   assert.deepEqual(errors, []);
 });
+
+test('the secretariat opens the joint unit settlement from the capacity page', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'analytiker');
+  await page.getByRole('link', { name: 'Kapasitet', exact: true }).click();
+  await page.getByRole('link', { name: 'Oppgjør mellom partene' }).click();
+  await page.locator('#joint-parties tfoot').waitFor();
+  assert.match(await page.locator('#js-title').innerText(), /Felles akuttenhet Nordhordland/);
+  assert.equal(await page.locator('#joint-parties tbody tr').count(), 9, 'the trust and eight municipalities');
+  assert.match(await page.locator('#joint-parties tfoot').innerText(), /Sum/);
+  assert.deepEqual(errors, []);
+});

@@ -164,3 +164,65 @@ test('finding a place: free bed, every need, nearest first, and why the others a
   await patient.login('pasient');
   assert.equal((await patient.get('/api/placement?municipality=4631')).status, 403);
 });
+
+test('the joint unit settlement balances to the øre; the joint team decides who pays', async () => {
+  const joint = db.query("SELECT id FROM org WHERE unit_type = 'joint-unit'");
+  const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date()).slice(0, 7);
+  const [y, m] = month.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const period = `from=${month}-01&to=${month}-${String(last).padStart(2, '0')}`;
+  const analyst = new Client(srv.base);
+  await analyst.login('analytiker');
+  let r = await analyst.get(`/api/units/${joint}/settlement?${period}`);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const s = r.json;
+  const budget = s.unit.beds * last * s.unit.dayPriceNok * 100;
+  const sum = (k) => s.parties.reduce((a, p) => a + p[k], 0);
+  assert.equal(sum('prepaidOre'), budget, 'the prepayments add up to the budget exactly');
+  assert.equal(s.totals.prepaidOre, budget);
+  assert.equal(sum('costOre'), s.totals.costOre);
+  assert.equal(s.totals.costOre, s.totals.bedDays * s.unit.dayPriceNok * 100);
+  for (const p of s.parties) assert.equal(p.balanceOre, p.costOre - p.prepaidOre);
+  assert.equal(sum('balanceOre'), s.totals.balanceOre);
+  const hf = s.parties.find((p) => !p.kommunenummer);
+  assert.equal(hf.prepaidOre, Math.floor(budget * s.unit.hfSharePercent / 100));
+  const munis = s.parties.filter((p) => p.kommunenummer);
+  const alver = munis.find((p) => p.kommunenummer === '4631');
+  const osteroy = munis.find((p) => p.kommunenummer === '4630');
+  assert.ok(Math.abs(alver.prepaidOre / osteroy.prepaidOre - 30200 / 8200) < 0.001, 'split by population');
+  assert.equal(s.unassigned.length, 1, 'one stay not yet decided');
+
+  const team = new Client(srv.base);
+  await team.login('sykepleier.felles');
+  const stay = s.unassigned[0].stayId;
+  const before = s.totals.bedDays;
+  const other = db.query(`SELECT o.id FROM org o WHERE o.type = 'municipality' AND o.id <> (SELECT p.municipality_id
+    FROM stay st JOIN patient p ON p.id = st.patient_id WHERE st.id = ${stay}) LIMIT 1`);
+  r = await team.put(`/api/stays/${stay}/charge`, { party: other });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'party');
+  const kadNurse = new Client(srv.base);
+  await kadNurse.login('sykepleier.kad');
+  assert.equal((await kadNurse.put(`/api/stays/${stay}/charge`, { party: hf.partyId })).status, 403, 'not the joint team');
+  const kadStay = db.query("SELECT s.id FROM stay s JOIN org u ON u.id = s.unit_id WHERE u.unit_type = 'kad' LIMIT 1");
+  assert.equal((await kadNurse.put(`/api/stays/${kadStay}/charge`, { party: hf.partyId })).status, 409, 'only joint units');
+  assert.equal((await team.put('/api/stays/77/charge', { party: hf.partyId })).status, 404);
+  r = await team.put(`/api/stays/${stay}/charge`, { party: hf.partyId });
+  assert.equal(r.status, 200);
+  assert.equal(db.query(`SELECT charged_by IS NOT NULL FROM stay WHERE id = ${stay}`).replace('t', '1'), '1', 'who decided is kept');
+  const after = (await analyst.get(`/api/units/${joint}/settlement?${period}`)).json;
+  assert.equal(after.unassigned.length, 0);
+  assert.equal(after.totals.bedDays, before + s.unassigned[0].days);
+  const csv = await analyst.get(`/api/units/${joint}/settlement?${period}&format=csv`);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  const rows = csv.text.trim().split('\r\n');
+  assert.equal(rows.length, after.parties.length + 2);
+  const kr = (ore) => `${ore < 0 ? '-' : ''}${Math.floor(Math.abs(ore) / 100)},${String(Math.abs(ore) % 100).padStart(2, '0')}`;
+  assert.equal(rows.at(-1), `sum;;${after.totals.bedDays};${kr(after.totals.costOre)};${kr(after.totals.prepaidOre)};${kr(after.totals.balanceOre)}`);
+  for (const [query, field] of [['from=2026-13-01&to=2026-12-31', 'from'], ['from=2026-11-10&to=2026-11-01', 'to']]) {
+    const bad = await analyst.get(`/api/units/${joint}/settlement?${query}`);
+    assert.equal(bad.status, 400, query);
+    assert.equal(bad.json.error.field, field);
+  }
+  assert.equal((await analyst.get(`/api/units/${kad}/settlement?${period}`)).status, 404, 'not a joint unit');
+});
