@@ -23,5 +23,7 @@ static inline const struct hb_user *hb_app_user(struct hb_request *req)
 
 /* Parses path parameter i as a positive id; HB_NOT_FOUND when it is not one. */
 int hb_app_id_param(struct hb_request *req, int i, int64_t *id, struct hb_error *err);
+/* Answers {"id": "<id>"} with status. */
+void hb_app_respond_id(struct hb_request *req, int status, int64_t id);
 
 #endif

@@ -384,6 +384,29 @@ int hb_date_days(const char *date, int64_t *days)
     return 0;
 }
 
+int64_t hb_local_day(int64_t us)
+{
+    char d[48];
+    int64_t days = 0;
+    hb_local_date(us, d, sizeof(d));
+    hb_date_days(d, &days);
+    return days;
+}
+
+int hb_age(const char *birth_date)
+{
+    int64_t y, m, d;
+    if (!birth_date || strlen(birth_date) != 10 || hb_parse_i64(birth_date, 4, 1800, 2200, &y) ||
+        hb_parse_i64(birth_date + 5, 2, 1, 12, &m) || hb_parse_i64(birth_date + 8, 2, 1, 31, &d))
+        return 0;
+    struct tm tm;
+    oslo_tm(hb_now_us(), &tm);
+    int age = tm.tm_year + 1900 - (int)y;
+    if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+        age--;
+    return age;
+}
+
 void hb_days_date(int64_t z, char *out, size_t outlen)
 {
     z += 719468;

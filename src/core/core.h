@@ -116,6 +116,11 @@ void hb_local_date(int64_t us, char *out, size_t outlen);
 /* Days since 1970-01-01 of a "YYYY-MM-DD" date; HB_INVALID (and *days
  * untouched) when it is not a real date. */
 int hb_date_days(const char *date, int64_t *days);
+/* The Norwegian local calendar day of an instant as a day number. */
+int64_t hb_local_day(int64_t us);
+/* Age in whole years today (Norwegian date) of someone born on "YYYY-MM-DD";
+ * 0 when the date is not one. */
+int hb_age(const char *birth_date);
 /* The "YYYY-MM-DD" date of a day number (inverse of hb_date_days). */
 void hb_days_date(int64_t days, char *out, size_t outlen);
 /* A new id, unique and increasing with time within this process and, with a

@@ -171,11 +171,7 @@ static int rates_of(struct hb_db *db, struct hb_dr_rate *r, int *n, struct hb_er
 
 static int64_t today(void)
 {
-    char d[16];
-    int64_t days = 0;
-    hb_local_date(hb_now_us(), d, sizeof(d));
-    hb_date_days(d, &days);
-    return days;
+    return hb_local_day(hb_now_us());
 }
 
 /* ---- who may do what ---- */

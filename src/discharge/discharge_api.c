@@ -22,8 +22,7 @@ int hb_api_discharge_open(struct hb_request *req, struct hb_error *err)
                                json_string_value(json_object_get(body, "municipality")), &id, err);
     if (rc)
         return rc;
-    hb_resp_json(req, 201, json_pack("{s:s}", "id",
-                                     hb_arena_printf(hb_req_arena(req), "%lld", (long long)id)));
+    hb_app_respond_id(req, 201, id);
     return 0;
 }
 

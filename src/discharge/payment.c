@@ -4,15 +4,6 @@
 #include "../core/core.h"
 #include "../core/banned.h"
 
-static int64_t local_day(int64_t us)
-{
-    char d[16];
-    int64_t days = 0;
-    hb_local_date(us, d, sizeof(d));
-    hb_date_days(d, &days);
-    return days;
-}
-
 int hb_dr_paid_days(const struct hb_dr_event *ev, int n, int64_t today, int64_t *first,
                     int64_t *end)
 {
@@ -23,7 +14,7 @@ int hb_dr_paid_days(const struct hb_dr_event *ev, int n, int64_t today, int64_t 
         case HB_DR_READY:
             if (!ready) {
                 ready = true;
-                start = local_day(ev[i].at);
+                start = hb_local_day(ev[i].at);
             }
             break;
         case HB_DR_RECEIVE:
@@ -36,7 +27,7 @@ int hb_dr_paid_days(const struct hb_dr_event *ev, int n, int64_t today, int64_t 
         case HB_DR_CANCELLED:
         case HB_DR_READMITTED:
         case HB_DR_DISCHARGED: {
-            int64_t d = local_day(ev[i].at);
+            int64_t d = hb_local_day(ev[i].at);
             if (d < stop)
                 stop = d;
             break;

@@ -30,14 +30,6 @@ static bool is_date(const char *s)
 }
 
 /* ---- Patient ---- */
-int hb_app_id_param(struct hb_request *req, int i, int64_t *id, struct hb_error *err)
-{
-    const char *s = hb_req_param(req, i);
-    if (!s || hb_parse_i64(s, strlen(s), 1, INT64_MAX, id) != 0)
-        return hb_fail(err, HB_NOT_FOUND, "id", "Finnes ikke: %s er ikke en gyldig id",
-                       s && strlen(s) < 40 ? s : "id");
-    return 0;
-}
 
 int hb_fhir_patient_read(struct hb_request *req, struct hb_error *err)
 {

@@ -2,7 +2,6 @@
  * viewer has a relation to them, and each such view is audited. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "../org/org.h"
 #include "flow.h"
@@ -33,21 +32,6 @@ static const char *state_label(const char *state)
         if (strcmp(state, labels[i].state) == 0)
             return labels[i].label;
     return state;
-}
-
-static int age_of(const char *birth_date)
-{
-    int64_t y, m, d;
-    if (!birth_date || hb_parse_i64(birth_date, 4, 1800, 2200, &y) ||
-        hb_parse_i64(birth_date + 5, 2, 1, 12, &m) || hb_parse_i64(birth_date + 8, 2, 1, 31, &d))
-        return 0;
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    int age = tm.tm_year + 1900 - (int)y;
-    if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
-        age--;
-    return age;
 }
 
 static const char SQL_BOARD_BEDS[] =
@@ -86,7 +70,7 @@ static json_t *stay_json(const struct occupant *o, const char *unit_type, int64_
                             json_pack("{s:s,s:s,s:i,s:s}", "id",
                                       hb_arena_printf(a, "%lld", (long long)o->patient_id),
                                       "name", hb_arena_printf(a, "%s %s", o->given, o->family),
-                                      "age", age_of(o->birth_date), "relation", o->relation));
+                                      "age", hb_age(o->birth_date), "relation", o->relation));
     return j;
 }
 

@@ -131,8 +131,7 @@ int hb_api_admit(struct hb_request *req, struct hb_error *err)
         (rc = body_id(body, "unitId", &a.unit_id, err)) || (rc = body_bed(body, &a.bed, err)) ||
         (rc = hb_flow_admit(hb_app_store(req), hb_app_user(req), &a, &stay, err)))
         return rc;
-    hb_resp_json(req, 201, json_pack("{s:s}", "id",
-                                     hb_arena_printf(hb_req_arena(req), "%lld", (long long)stay)));
+    hb_app_respond_id(req, 201, stay);
     return 0;
 }
 
@@ -145,8 +144,7 @@ int hb_api_move(struct hb_request *req, struct hb_error *err)
         (rc = body_bed(body, &bed, err)) ||
         (rc = hb_flow_move(hb_app_store(req), hb_app_user(req), id, unit, bed, &stay, err)))
         return rc;
-    hb_resp_json(req, 200, json_pack("{s:s}", "id",
-                                     hb_arena_printf(hb_req_arena(req), "%lld", (long long)stay)));
+    hb_app_respond_id(req, 200, stay);
     return 0;
 }
 

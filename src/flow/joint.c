@@ -122,15 +122,6 @@ struct party {
     int64_t population, days, cost, prepaid, rem; /* øre; rem: remainder for the split */
 };
 
-static int64_t local_day(int64_t us)
-{
-    char d[16];
-    int64_t days = 0;
-    hb_local_date(us, d, sizeof(d));
-    hb_date_days(d, &days);
-    return days;
-}
-
 int hb_flow_settlement(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
                        const char *from, const char *to, struct hb_arena *arena, json_t **out,
                        struct hb_error *err)
@@ -192,15 +183,15 @@ int hb_flow_settlement(struct hb_store *s, const struct hb_user *u, int64_t unit
         rc = rc < 0 ? rc : 0;
     }
     /* Bed-days: each local calendar day a stay covers, within the period. */
-    int64_t today_end = local_day(hb_now_us()) + 1, unassigned_days = 0;
+    int64_t today_end = hb_local_day(hb_now_us()) + 1, unassigned_days = 0;
     if (rc == 0 && (rc = hb_db_stmt(db, SQL_JOINT_STAYS, &st, err)) == 0) {
         /* A day either side of the period in UTC; the local days are clipped below. */
         hb_stmt_int(st, 1, unit_id);
         hb_stmt_int(st, 2, (d1 + 1) * 86400 * 1000000LL);
         hb_stmt_int(st, 3, (d0 - 1) * 86400 * 1000000LL);
         while ((rc = hb_stmt_step(st, err)) == 1) {
-            int64_t a = local_day(hb_stmt_col_int(st, 1));
-            int64_t b = hb_stmt_col_int(st, 2) ? local_day(hb_stmt_col_int(st, 2)) : today_end;
+            int64_t a = hb_local_day(hb_stmt_col_int(st, 1));
+            int64_t b = hb_stmt_col_int(st, 2) ? hb_local_day(hb_stmt_col_int(st, 2)) : today_end;
             if (a < d0)
                 a = d0;
             if (b > d1)

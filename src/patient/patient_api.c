@@ -4,26 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../app.h"
 #include "../core/banned.h"
 #include "patient.h"
-
-static int age_of(const char *birth_date)
-{
-    int64_t y = 0, m = 0, d = 0;
-    if (hb_parse_i64(birth_date, 4, 1800, 2200, &y) || hb_parse_i64(birth_date + 5, 2, 1, 12, &m) ||
-        hb_parse_i64(birth_date + 8, 2, 1, 31, &d))
-        return 0;
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    int age = tm.tm_year + 1900 - (int)y;
-    if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
-        age--;
-    return age;
-}
 
 static json_t *summary(const struct hb_patient *p, const char *relation, struct hb_arena *a)
 {
@@ -34,7 +18,7 @@ static json_t *summary(const struct hb_patient *p, const char *relation, struct 
     json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s?,s:s?}", "id",
                           hb_arena_printf(a, "%lld", (long long)p->id), "nid", p->nid, "family",
                           p->family, "given", p->given, "birthDate", p->birth_date,
-                          "birthDateLocal", bd, "age", age_of(p->birth_date), "sex",
+                          "birthDateLocal", bd, "age", hb_age(p->birth_date), "sex",
                           p->female ? "kvinne" : "mann", "municipality", p->municipality_name,
                           "relation", relation);
     return j;
