@@ -115,14 +115,19 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
         {"Organization", "http://hl7.org/fhir/StructureDefinition/Organization"},
         {"Location", "http://hl7.org/fhir/StructureDefinition/Location"},
     };
-    for (size_t i = 0; i < 2; i++)
-        json_array_append_new(
-            rest, json_pack("{s:s,s:s,s:[{s:s},{s:s}],s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},"
+    for (size_t i = 0; i < 2; i++) {
+        json_t *r = json_pack("{s:s,s:s,s:[{s:s},{s:s}],s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},"
                             "{s:s,s:s}]}",
                             "type", plain[i][0], "profile", plain[i][1], "interaction", "code",
                             "read", "code", "search-type", "searchParam", "name", "name", "type",
                             "string", "name", "identifier", "type", "token", "name", "type",
-                            "type", "token", "name", "_count", "type", "number"));
+                            "type", "token", "name", "_count", "type", "number");
+        if (i == 1) /* a unit's beds */
+            json_array_append_new(json_object_get(r, "searchParam"),
+                                  json_pack("{s:s,s:s,s:s}", "name", "partof", "type", "reference",
+                                            "documentation", "The beds of a unit"));
+        json_array_append_new(rest, r);
+    }
     json_array_append_new(
         rest, json_pack("{s:s,s:s,s:[{s:s},{s:s}],s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},"
                         "{s:s,s:s}]}",

@@ -363,5 +363,71 @@ static int org_search(struct hb_request *req, bool unit, struct hb_error *err)
 
 int hb_fhir_org_read(struct hb_request *req, struct hb_error *err) { return org_read(req, false, err); }
 int hb_fhir_org_search(struct hb_request *req, struct hb_error *err) { return org_search(req, false, err); }
-int hb_fhir_location_read(struct hb_request *req, struct hb_error *err) { return org_read(req, true, err); }
-int hb_fhir_location_search(struct hb_request *req, struct hb_error *err) { return org_search(req, true, err); }
+/* A bed's Location id is "<unit id>-<bed number>". */
+static int bed_id(const char *s, int64_t *unit, int64_t *bed)
+{
+    const char *dash = s ? strchr(s, '-') : NULL;
+    if (!dash || hb_parse_i64(s, (size_t)(dash - s), 1, INT64_MAX, unit) != 0 ||
+        hb_parse_i64(dash + 1, strlen(dash + 1), 1, 500, bed) != 0)
+        return HB_INVALID;
+    return 0;
+}
+
+static int beds(struct hb_request *req, int64_t unit, int64_t bed, struct hb_error *err)
+{
+    struct hb_store *s = hb_app_store(req);
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return HB_UNAVAILABLE;
+    json_t *list = json_array();
+    int rc = hb_flow_bed_locations(db, unit, (int)bed, list, err);
+    hb_store_release(s, db);
+    if (rc == HB_NOT_FOUND && !bed) {
+        rc = 0; /* a search: no beds is an empty Bundle */
+    } else if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    if (bed) {
+        hb__fhir_respond(req, 200, json_incref(json_array_get(list, 0)));
+        json_decref(list);
+        return 0;
+    }
+    const char *base = hb__fhir_base(req);
+    json_t *b = hb__fhir_bundle("searchset");
+    json_t *entries = json_object_get(b, "entry");
+    size_t i;
+    json_t *loc;
+    json_array_foreach(list, i, loc)
+    {
+        json_array_append_new(entries,
+                              json_pack("{s:s,s:O,s:{s:s}}", "fullUrl",
+                                        hb_arena_printf(hb_req_arena(req), "%s/Location/%s", base,
+                                                        json_string_value(json_object_get(loc, "id"))),
+                                        "resource", loc, "search", "mode", "match"));
+    }
+    json_object_set_new(b, "total", json_integer((json_int_t)json_array_size(list)));
+    json_decref(list);
+    hb__fhir_respond(req, 200, b);
+    return 0;
+}
+
+int hb_fhir_location_read(struct hb_request *req, struct hb_error *err)
+{
+    int64_t unit, bed;
+    if (bed_id(hb_req_param(req, 0), &unit, &bed) == 0)
+        return beds(req, unit, bed, err);
+    return org_read(req, true, err);
+}
+
+int hb_fhir_location_search(struct hb_request *req, struct hb_error *err)
+{
+    const char *partof = hb_req_query(req, "partof");
+    if (!partof)
+        return org_search(req, true, err);
+    int64_t unit;
+    const char *v = strncmp(partof, "Location/", 9) == 0 ? partof + 9 : partof;
+    if (hb_parse_i64(v, strlen(v), 1, INT64_MAX, &unit) != 0)
+        return hb_fail(err, HB_INVALID, "partof", "partof må være Location/{id} for en enhet");
+    return beds(req, unit, 0, err);
+}

@@ -116,6 +116,12 @@ int hb_flow_discharge(struct hb_store *s, const struct hb_user *u, int64_t stay_
  * reserved (reason: for whom; until: expiry, in the future). */
 int hb_flow_bed_set(struct hb_store *s, const struct hb_user *u, int64_t unit_id, int bed,
                     const char *state, const char *reason, int64_t until, struct hb_error *err);
+/* The beds of a unit as FHIR Locations (physicalType bd, partOf the unit,
+ * operationalStatus from v2-0116), appended to out; bed 0: every bed.
+ * HB_NOT_FOUND when the unit or the bed does not exist. */
+int hb_flow_bed_locations(struct hb_db *db, int64_t unit_id, int bed, json_t *out,
+                          struct hb_error *err);
+
 /* The stay as a FHIR Encounter (a new reference) and whose stay it is. */
 int hb_flow_encounter(struct hb_db *db, int64_t stay_id, json_t **out, int64_t *patient_id,
                       struct hb_error *err);

@@ -575,3 +575,64 @@ int hb_flow_bed_set(struct hb_store *s, const struct hb_user *u, int64_t unit_id
                         .reason = reason, .until = until};
     return hb_store_write(s, bed_tx, &c, err);
 }
+
+/* ---- beds as FHIR Locations ---- */
+static const char SQL_BEDS_OF[] =
+    "SELECT b.number, b.state, b.reason, b.reserved_until FROM bed b JOIN org u ON u.id ="
+    " b.unit_id WHERE b.unit_id = ? AND u.type = 'unit' ORDER BY b.number";
+
+int hb_flow_bed_locations(struct hb_db *db, int64_t unit_id, int bed, json_t *out,
+                          struct hb_error *err)
+{
+    static const struct {
+        const char *state, *code, *display;
+    } v2_0116[] = {{"free", "U", "Unoccupied"},   {"reserved", "U", "Unoccupied"},
+                   {"occupied", "O", "Occupied"}, {"cleaning", "H", "Housekeeping"},
+                   {"closed", "C", "Closed"}};
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_BEDS_OF, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, unit_id);
+    int found = 0;
+    int64_t now = hb_now_us();
+    while ((rc = hb_stmt_step(st, err)) == 1) {
+        int number = (int)hb_stmt_col_int(st, 0);
+        if (bed && number != bed)
+            continue;
+        const char *state = hb_stmt_col(st, 1, NULL), *reason = hb_stmt_col(st, 2, NULL);
+        if (strcmp(state, "reserved") == 0 && hb_stmt_col_int(st, 3) <= now)
+            state = "free";
+        const char *code = "U", *display = "Unoccupied";
+        for (size_t i = 0; i < sizeof(v2_0116) / sizeof(v2_0116[0]); i++)
+            if (strcmp(state, v2_0116[i].state) == 0) {
+                code = v2_0116[i].code;
+                display = v2_0116[i].display;
+            }
+        char id[48], name[32], part[48];
+        snprintf(id, sizeof(id), "%lld-%d", (long long)unit_id, number);
+        snprintf(name, sizeof(name), "Seng %d", number);
+        snprintf(part, sizeof(part), "Location/%lld", (long long)unit_id);
+        json_t *loc = json_pack(
+            "{s:s,s:s,s:s,s:{s:s,s:s,s:s},s:s,s:s,s:{s:[{s:s,s:s,s:s}]},s:{s:s}}",
+            "resourceType", "Location", "id", id, "status",
+            strcmp(state, "closed") == 0 ? "suspended" : "active", "operationalStatus",
+            "system", "http://terminology.hl7.org/CodeSystem/v2-0116", "code", code, "display",
+            display, "name", name, "mode", "instance", "physicalType", "coding", "system",
+            "http://terminology.hl7.org/CodeSystem/location-physical-type", "code", "bd",
+            "display", "Bed", "partOf", "reference", part);
+        const char *label = label_of(bed_states, state);
+        json_object_set_new(loc, "description",
+                            json_string(reason && strcmp(state, "free") != 0
+                                            ? hb_stmt_col(st, 2, NULL)
+                                            : label));
+        json_array_append_new(out, loc);
+        found++;
+    }
+    hb_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    if (!found)
+        return hb_fail(err, HB_NOT_FOUND, "id", bed ? "Sengen finnes ikke" : "Enheten har ingen senger");
+    return 0;
+}

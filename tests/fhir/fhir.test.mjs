@@ -85,6 +85,7 @@ test('CapabilityStatement lists exactly what works', async () => {
     ['create', 'history-instance', 'read', 'search-type', 'update', 'vread']);
   assert.deepEqual(byType.Patient.searchParam.map((p) => p.name).sort(), ['_count', 'birthdate', 'identifier', 'name']);
   assert.deepEqual(byType.Organization.interaction.map((i) => i.code).sort(), ['read', 'search-type']);
+  assert.ok(byType.Location.searchParam.some((p) => p.name === 'partof'));
 });
 
 test('create, read, update with If-Match, vread and history', async () => {
@@ -184,6 +185,17 @@ test('Organization and Location: search by name, identifier and type; read', asy
   const caps = loc.extension.filter((e) => e.url === 'https://helsebro.no/fhir/StructureDefinition/unit-capability');
   assert.ok(caps.some((e) => e.valueCoding.code === 'iv-antibiotics'), 'what the unit can treat');
   assert.deepEqual(kad.entry[0].resource.extension, loc.extension, 'search shows the same');
+  const beds = valid(await alver.search({ resourceType: 'Location', searchParams: { partof: `Location/${loc.id}` } }));
+  assert.equal(beds.entry.length, Number(db.query(`SELECT COUNT(*) FROM bed WHERE unit_id = ${loc.id}`)));
+  const occupied = Number(db.query(`SELECT COUNT(*) FROM bed WHERE unit_id = ${loc.id} AND state = 'occupied'`));
+  assert.equal(beds.entry.filter((e) => e.resource.operationalStatus.code === 'O').length, occupied);
+  for (const e of beds.entry) {
+    assert.equal(e.resource.physicalType.coding[0].code, 'bd');
+    assert.equal(e.resource.partOf.reference, `Location/${loc.id}`);
+  }
+  const bed = valid(await alver.read({ resourceType: 'Location', id: `${loc.id}-1` }));
+  assert.equal(bed.name, 'Seng 1');
+  assert.equal((await failure(alver.read({ resourceType: 'Location', id: `${loc.id}-99` }))).status, 404);
   assert.equal((await failure(alver.read({ resourceType: 'Location', id: alverOrg.id }))).status, 404);
   assert.equal((await failure(alver.search({ resourceType: 'Location', searchParams: { type: 'spa' } }))).status, 400);
 });
