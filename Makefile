@@ -22,7 +22,7 @@ APT_PACKAGES = build-essential libmicrohttpd-dev libjansson-dev libsqlite3-dev l
                libsodium-dev postgresql sqlite3 chromium wrk nginx-light
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps test unit demo bench clean format
+.PHONY: all deps test-deps test unit demo bench bench-flow clean format
 
 all: build/helsebro
 
@@ -79,6 +79,9 @@ demo: deps build/helsebro
 bench: deps build/helsebro
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	sh bench/run.sh
+
+bench-flow: deps build/helsebro
+	sh bench/flow.sh
 
 format:
 	clang-format -i $(SRC) $(HDR)

@@ -131,6 +131,49 @@ static int cmd_org(int argc, char **argv)
     return 0;
 }
 
+static const struct hb_opt gen_flow_opts[] = {
+    {"db", "URL", "a fresh database: sqlite:PATH or postgresql://... (required)"},
+    {"municipalities", "N", "how many municipalities (1-999, default 80: about Helse Nord)"},
+    {"days", "D", "how many days of stays up to today (1-366, default 30)"},
+    {"seed", "S", "the same seed gives the same data (default 1)"},
+    {NULL, NULL, NULL},
+};
+
+static void gen_progress(const char *what, int done, int count)
+{
+    fprintf(stderr, "\r%s: %d/%d", what, done, count);
+    if (done == count)
+        fputc('\n', stderr);
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "gen",
+                     "gen flow: generate synthetic patient flow at scale for benchmarks.",
+                     gen_flow_opts, argc, argv))
+        return cli.exit_code;
+    if (cli.npositional != 1 || strcmp(cli.positional[0], "flow") != 0)
+        return hb_cli_die("gen: the subcommand is `gen flow`");
+    int64_t n, days, seed;
+    if (hb_cli_int(&cli, "municipalities", 80, 1, 999, &n) ||
+        hb_cli_int(&cli, "days", 30, 1, 366, &days) ||
+        hb_cli_int(&cli, "seed", 1, 0, INT64_MAX, &seed))
+        return 2;
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "gen flow", &s, &applied))
+        return 1;
+    struct hb_error err = {0};
+    int stays = 0, open = 0;
+    int rc = hb_seed_flow(s, (int)n, (int)days, (uint64_t)seed, gen_progress, &stays, &open, &err);
+    hb_store_free(s);
+    if (rc)
+        return hb_cli_die("gen flow: %s", err.message);
+    printf("%lld municipalities, %d stays, %d open now\n", (long long)n, stays, open);
+    return 0;
+}
+
 static const struct hb_opt user_opts[] = {
     {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
     {"username", "U", "login name: lowercase letters, digits, . - _"},
@@ -223,6 +266,7 @@ static const struct {
     {"migrate", cmd_migrate, "apply database migrations"},
     {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
     {"org", cmd_org, "list organisations and units (org list)"},
+    {"gen", cmd_gen, "generate synthetic flow at scale for benchmarks (gen flow)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},
 };

@@ -1,6 +1,7 @@
 /* seed: demo data for Helsefellesskap Helse Bergen and Region Nordhordland.
  * Every national id is synthetic (month + 80). */
 #include "seed.h"
+#include "seed_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,12 @@ enum { N_MUNI = sizeof(municipalities) / sizeof(municipalities[0]) };
 
 /* Age bands with their share of the population (per mille) and of patients
  * using health services (per mille, weighted towards the old). */
-static const struct {
-    const char *band;
-    int lo, hi, pop_pm, patient_pm;
-} bands[] = {
+const struct hb__band hb__bands[] = {
     {"0-17", 0, 17, 210, 60},   {"18-49", 18, 49, 370, 150}, {"50-66", 50, 66, 210, 180},
     {"67-79", 67, 79, 130, 270}, {"80-89", 80, 89, 60, 250},  {"90+", 90, 99, 20, 90},
 };
-enum { N_BANDS = sizeof(bands) / sizeof(bands[0]) };
+const int hb__nbands = sizeof(hb__bands) / sizeof(hb__bands[0]);
+
 
 static const char *const female_names[] = {"Kari", "Ingrid", "Anne", "Marit", "Liv", "Solveig",
                                            "Astrid", "Berit", "Randi", "Gunn", "Nora", "Emma",
@@ -45,11 +44,18 @@ static const char *const family_names[] = {
     "Rossland", "Solheim", "Øvretveit", "Instanes", "Hosøy", "Aasheim", "Frøyset"};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-struct rng {
-    uint64_t s;
-};
+const char *hb__given_name(struct hb__rng *r, bool female)
+{
+    return female ? female_names[hb__rnd(r, COUNT(female_names))]
+                  : male_names[hb__rnd(r, COUNT(male_names))];
+}
 
-static unsigned rnd(struct rng *r, unsigned n)
+const char *hb__family_name(struct hb__rng *r)
+{
+    return family_names[hb__rnd(r, COUNT(family_names))];
+}
+
+unsigned hb__rnd(struct hb__rng *r, unsigned n)
 {
     r->s = r->s * 6364136223846793005ULL + 1442695040888963407ULL;
     return (unsigned)((r->s >> 33) % n);
@@ -62,7 +68,7 @@ struct demo {
     int64_t patient_demo;
     int beds_used[3]; /* demo stays placed in: geriatric ward, KAD, medical ward */
     int discharge_cases;
-    struct rng rng;
+    struct hb__rng rng;
 };
 
 static int add(struct hb_db *db, int64_t *id, const char *type, const char *unit_type,
@@ -102,11 +108,11 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
     for (int i = 0; i < N_MUNI; i++) {
         TRY(add(db, &d->muni[i], "municipality", NULL, municipalities[i].name, d->hf_fellesskap,
                 municipalities[i].nr, NULL, NULL, 0, err));
-        for (int b = 0; b < N_BANDS; b++) {
-            int total = municipalities[i].population * bands[b].pop_pm / 1000;
-            int women = bands[b].lo >= 80 ? total * 6 / 10 : total / 2;
-            TRY(hb_org_population_add(db, d->muni[i], 2025, "female", bands[b].band, women, err));
-            TRY(hb_org_population_add(db, d->muni[i], 2025, "male", bands[b].band, total - women,
+        for (int b = 0; b < hb__nbands; b++) {
+            int total = municipalities[i].population * hb__bands[b].pop_pm / 1000;
+            int women = hb__bands[b].lo >= 80 ? total * 6 / 10 : total / 2;
+            TRY(hb_org_population_add(db, d->muni[i], 2025, "female", hb__bands[b].band, women, err));
+            TRY(hb_org_population_add(db, d->muni[i], 2025, "male", hb__bands[b].band, total - women,
                                       err));
         }
     }
@@ -270,23 +276,23 @@ static int demo_discharge(struct hb_db *db, struct demo *d, int64_t patient, int
     return 0; /* not answered */
 }
 
-static int pick_band(struct rng *r)
+static int pick_band(struct hb__rng *r)
 {
-    unsigned x = rnd(r, 1000), acc = 0;
-    for (int b = 0; b < N_BANDS; b++) {
-        acc += (unsigned)bands[b].patient_pm;
+    unsigned x = hb__rnd(r, 1000), acc = 0;
+    for (int b = 0; b < hb__nbands; b++) {
+        acc += (unsigned)hb__bands[b].patient_pm;
         if (x < acc)
             return b;
     }
-    return N_BANDS - 1;
+    return hb__nbands - 1;
 }
 
-static int pick_muni(struct rng *r)
+static int pick_muni(struct hb__rng *r)
 {
     int total = 0;
     for (int i = 0; i < N_MUNI; i++)
         total += municipalities[i].population;
-    int x = (int)rnd(r, (unsigned)total);
+    int x = (int)hb__rnd(r, (unsigned)total);
     for (int i = 0; i < N_MUNI; i++) {
         if (x < municipalities[i].population)
             return i;
@@ -311,12 +317,12 @@ static int one_patient(struct hb_db *db, struct patients *ps, int index, struct 
                        struct hb_error *err)
 {
     struct demo *d = ps->d;
-    struct rng *r = &d->rng;
+    struct hb__rng *r = &d->rng;
     struct hb_patient p = {0};
-    bool female = rnd(r, 2) == 0;
+    bool female = hb__rnd(r, 2) == 0;
     int band = pick_band(r);
-    int age = bands[band].lo + (int)rnd(r, (unsigned)(bands[band].hi - bands[band].lo + 1));
-    int year = 2026 - age, month = 1 + (int)rnd(r, 12), day = 1 + (int)rnd(r, 28);
+    int age = hb__bands[band].lo + (int)hb__rnd(r, (unsigned)(hb__bands[band].hi - hb__bands[band].lo + 1));
+    int year = 2026 - age, month = 1 + (int)hb__rnd(r, 12), day = 1 + (int)hb__rnd(r, 28);
     if (ps->demo_patient && index == 0) {
         female = true;
         year = 1941;
@@ -343,9 +349,9 @@ static int one_patient(struct hb_db *db, struct patients *ps, int index, struct 
         p.given = "Ingrid Marie";
         p.family = "Haugland";
     } else {
-        p.given = female ? female_names[rnd(r, COUNT(female_names))]
-                         : male_names[rnd(r, COUNT(male_names))];
-        p.family = family_names[rnd(r, COUNT(family_names))];
+        p.given = female ? female_names[hb__rnd(r, COUNT(female_names))]
+                         : male_names[hb__rnd(r, COUNT(male_names))];
+        p.family = family_names[hb__rnd(r, COUNT(family_names))];
     }
     int m = ps->muni >= 0 ? ps->muni : pick_muni(r);
     if (ps->demo_patient && index == 0)
@@ -356,7 +362,7 @@ static int one_patient(struct hb_db *db, struct patients *ps, int index, struct 
         p.gp_org_id = ps->gp_office;
     } else {
         p.municipality_id = d->muni[m];
-        int gp = m == 0 ? (int)rnd(r, 2) : m == 1 ? 2 : m == 2 ? 3 : 4;
+        int gp = m == 0 ? (int)hb__rnd(r, 2) : m == 1 ? 2 : m == 2 ? 3 : 4;
         if (ps->demo_patient && index == 0)
             gp = 0;
         p.gp_user_id = d->gp_user[gp];
@@ -382,7 +388,7 @@ static int one_patient(struct hb_db *db, struct patients *ps, int index, struct 
         hb_stmt_int(st, 2, p.id);
         hb_stmt_int(st, 3, unit);
         /* From an hour to five days ago: some KAD stays pass the 3-day norm. */
-        hb_stmt_int(st, 4, hb_now_us() - (int64_t)(1 + rnd(r, 120)) * 3600 * 1000000);
+        hb_stmt_int(st, 4, hb_now_us() - (int64_t)(1 + hb__rnd(r, 120)) * 3600 * 1000000);
         hb_stmt_int(st, 5, bed);
         hb_stmt_text(st, 6, from[which]);
         hb_stmt_text(st, 7, which == 0 ? "Akuttmottaket" : "Legevakten i Nordhordland");

@@ -2,6 +2,7 @@
 #ifndef HB_SEED_H
 #define HB_SEED_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../store/store.h"
@@ -19,5 +20,15 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err);
  * progress(done, count) after each. */
 int hb_seed_patients(struct hb_store *s, int count, const char *kommunenummer,
                      void (*progress)(int done, int count), struct hb_error *err);
+
+/* Generates synthetic flow for benchmarks on a fresh database: a
+ * helsefellesskap of `municipalities` (kommunenummer 9001...) each with a KAD
+ * unit sized to the norm, a hospital with two wards, patients (2.5 % of the
+ * population) and `days` days of stays up to today (KAD 1-5 days, hospital 2-8).
+ * The same seed gives the same data; times are relative to now. progress (may
+ * be NULL) is told after each step. *stays and *open get the counts. */
+int hb_seed_flow(struct hb_store *s, int municipalities, int days, uint64_t seed,
+                 void (*progress)(const char *what, int done, int count), int *stays,
+                 int *open, struct hb_error *err);
 
 #endif

@@ -1,0 +1,24 @@
+/* seed internals shared by the demo and the flow generator. */
+#ifndef HB_SEED_INT_H
+#define HB_SEED_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A small deterministic generator (PCG-style LCG): the same seed, the same data. */
+struct hb__rng {
+    uint64_t s;
+};
+unsigned hb__rnd(struct hb__rng *r, unsigned n); /* uniform in [0, n) */
+const char *hb__given_name(struct hb__rng *r, bool female);
+const char *hb__family_name(struct hb__rng *r);
+
+/* Age bands with their share of the population and of patients (per mille). */
+struct hb__band {
+    const char *band;
+    int lo, hi, pop_pm, patient_pm;
+};
+extern const struct hb__band hb__bands[];
+extern const int hb__nbands;
+
+#endif
