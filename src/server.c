@@ -77,6 +77,8 @@ static const struct hb_route routes[] = {
     {"GET",  "/fhir/Location/{id}",                hb_fhir_location_read,    FHIR, 0},
     {"GET",  "/fhir/Encounter",                    hb_fhir_encounter_search, FHIR, NOT_ANALYST},
     {"GET",  "/fhir/Encounter/{id}",               hb_fhir_encounter_read,   FHIR, NOT_ANALYST},
+    {"GET",  "/fhir/Flag",                         hb_fhir_flag_search,      FHIR, STAFF},
+    {"GET",  "/fhir/Flag/{id}",                    hb_fhir_flag_read,        FHIR, STAFF},
     {"GET",  "/fhir/AuditEvent",                   hb_fhir_audit_search,     FHIR, ADMIN},
 };
 /* clang-format on */

@@ -678,3 +678,65 @@ int hb_discharge_statement(struct hb_store *s, const struct hb_user *u,
                      nok_total, "provisionalRate", any_provisional);
     return 0;
 }
+
+/* ---- FHIR Flag ---- */
+static const char SQL_CASES_OF[] =
+    "SELECT id FROM discharge_case WHERE patient_id = ? ORDER BY id DESC LIMIT ?";
+
+int hb_discharge_cases_of(struct hb_db *db, int64_t patient_id, int64_t *ids, int max, int *n,
+                          struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_CASES_OF, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, patient_id);
+    hb_stmt_int(st, 2, max);
+    *n = 0;
+    while (*n < max && (rc = hb_stmt_step(st, err)) == 1)
+        ids[(*n)++] = hb_stmt_col_int(st, 0);
+    hb_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int hb_discharge_flag(struct hb_db *db, int64_t case_id, json_t **out, int64_t *patient_id,
+                      struct hb_error *err)
+{
+    struct hb_arena *a = hb_arena_new();
+    struct dcase c;
+    struct hb_dr_event ev[MAX_EVENTS];
+    int rc = case_get(db, case_id, a, &c, err);
+    int n = rc == 0 ? events_of(db, case_id, ev, NULL, err) : 0;
+    if (rc == 0 && n < 0)
+        rc = n;
+    if (rc) {
+        hb_arena_free(a);
+        return rc;
+    }
+    int64_t first, end, start = c.created_at;
+    int days = hb_dr_paid_days(ev, n, today(), &first, &end);
+    for (int i = 0; i < n; i++)
+        if (ev[i].kind == HB_DR_READY)
+            start = ev[i].at;
+    char id[24], when[32], subject[40], author[48];
+    snprintf(id, sizeof(id), "%lld", (long long)c.id);
+    hb_time_iso(start, when, sizeof(when));
+    snprintf(subject, sizeof(subject), "Patient/%lld", (long long)c.patient_id);
+    snprintf(author, sizeof(author), "Location/%lld", (long long)c.unit_id);
+    *out = json_pack(
+        "{s:s,s:s,s:s,s:[{s:[{s:s,s:s,s:s}]}],s:{s:[{s:s,s:s,s:s}],s:s},s:{s:s},s:{s:s},"
+        "s:{s:s},s:[{s:s,s:i}]}",
+        "resourceType", "Flag", "id", id, "status",
+        strcmp(c.status, "closed") == 0 ? "inactive" : "active", "category", "coding", "system",
+        "http://terminology.hl7.org/CodeSystem/flag-category", "code", "admin", "display",
+        "Administrative", "code", "coding", "system",
+        "https://helsebro.no/fhir/CodeSystem/discharge-ready-status", "code", c.status, "display",
+        status_label(c.status), "text",
+        hb_arena_printf(a, "Utskrivningsklar pasient: %s", status_label(c.status)), "subject",
+        "reference", subject, "period", "start", when, "author", "reference", author,
+        "extension", "url", "https://helsebro.no/fhir/StructureDefinition/discharge-paid-days",
+        "valueInteger", days);
+    *patient_id = c.patient_id;
+    hb_arena_free(a);
+    return 0;
+}

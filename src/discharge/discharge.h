@@ -39,4 +39,12 @@ int hb_discharge_statement(struct hb_store *s, const struct hb_user *u,
                            const char *kommunenummer, const char *month, struct hb_arena *arena,
                            json_t **out, struct hb_error *err);
 
+/* A case as a FHIR Flag (status active while open; the code says where it
+ * stands; the days paid so far as an extension) and whose case it is. */
+int hb_discharge_flag(struct hb_db *db, int64_t case_id, json_t **out, int64_t *patient_id,
+                      struct hb_error *err);
+/* The case ids of a patient, newest first (at most max). */
+int hb_discharge_cases_of(struct hb_db *db, int64_t patient_id, int64_t *ids, int max, int *n,
+                          struct hb_error *err);
+
 #endif

@@ -138,6 +138,12 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
                         "type", "token", "name", "date", "type", "date", "name", "_count", "type",
                         "number"));
     json_array_append_new(
+        rest, json_pack("{s:s,s:s,s:[{s:s},{s:s}],s:[{s:s,s:s,s:s}]}", "type", "Flag", "profile",
+                        "http://hl7.org/fhir/StructureDefinition/Flag", "interaction", "code",
+                        "read", "code", "search-type", "searchParam", "name", "patient", "type",
+                        "reference", "documentation",
+                        "Discharge-ready cases (utskrivningsklare): one Flag per case"));
+    json_array_append_new(
         rest, json_pack("{s:s,s:s,s:[{s:s}],s:[{s:s,s:s},{s:s,s:s}]}", "type", "AuditEvent",
                         "profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent",
                         "interaction", "code", "search-type", "searchParam", "name", "patient",

@@ -24,5 +24,7 @@ int hb_fhir_location_read(struct hb_request *req, struct hb_error *err);
 int hb_fhir_location_search(struct hb_request *req, struct hb_error *err);
 int hb_fhir_encounter_read(struct hb_request *req, struct hb_error *err);
 int hb_fhir_encounter_search(struct hb_request *req, struct hb_error *err);
+int hb_fhir_flag_read(struct hb_request *req, struct hb_error *err);
+int hb_fhir_flag_search(struct hb_request *req, struct hb_error *err);
 
 #endif

@@ -79,7 +79,7 @@ test('CapabilityStatement lists exactly what works', async () => {
   const cs = valid(await alver.capabilityStatement());
   assert.equal(cs.fhirVersion, '4.0.1');
   const byType = Object.fromEntries(cs.rest[0].resource.map((r) => [r.type, r]));
-  assert.deepEqual(Object.keys(byType).sort(), ['AuditEvent', 'Encounter', 'Location', 'Organization', 'Patient']);
+  assert.deepEqual(Object.keys(byType).sort(), ['AuditEvent', 'Encounter', 'Flag', 'Location', 'Organization', 'Patient']);
   assert.deepEqual(byType.Encounter.searchParam.map((p) => p.name).sort(), ['_count', 'date', 'location', 'patient', 'status']);
   assert.deepEqual(byType.Patient.interaction.map((i) => i.code).sort(),
     ['create', 'history-instance', 'read', 'search-type', 'update', 'vread']);
@@ -249,4 +249,24 @@ test('Encounter: the stays of a unit, read and searched, only where there is a r
   assert.equal((await failure(kadNurse.search({ resourceType: 'Encounter', searchParams: { status: 'planned' } }))).status, 400);
   assert.equal((await failure(kadNurse.search({ resourceType: 'Encounter', searchParams: { subject: 'x' } }))).status, 400);
   assert.equal((await failure(kadNurse.search({ resourceType: 'Encounter', searchParams: { date: '24.11.2026' } }))).status, 400);
+});
+
+test('Flag: a discharge-ready case as the municipality and the ward see it', async () => {
+  const c = db.query("SELECT c.id || ' ' || c.patient_id FROM discharge_case c JOIN org m ON m.id = c.municipality_id WHERE m.kommunenummer = '4631' AND c.status = 'ready' LIMIT 1");
+  const [caseId, pid] = c.split(' ');
+  const flag = valid(await alver.read({ resourceType: 'Flag', id: caseId }));
+  assert.equal(flag.status, 'active');
+  assert.equal(flag.code.coding[0].code, 'ready');
+  assert.equal(flag.subject.reference, `Patient/${pid}`);
+  assert.ok(flag.extension[0].valueInteger >= 1, 'days paid so far');
+  const found = valid(await alver.search({ resourceType: 'Flag', searchParams: { patient: `Patient/${pid}` } }));
+  assert.ok(found.entry.some((e) => e.resource.id === caseId));
+  const os = client(token('fastlege'));
+  const gpId = db.query("SELECT id FROM app_user WHERE username = 'fastlege'");
+  if (db.query(`SELECT gp_user_id FROM patient WHERE id = ${pid}`) !== gpId) {
+    assert.equal((await failure(os.read({ resourceType: 'Flag', id: caseId }))).status, 403);
+    assert.equal(valid(await os.search({ resourceType: 'Flag', searchParams: { patient: pid } })).entry.length, 0);
+  }
+  assert.equal((await failure(alver.search({ resourceType: 'Flag', searchParams: {} }))).status, 400);
+  assert.equal((await failure(alver.read({ resourceType: 'Flag', id: '5' }))).status, 404);
 });
