@@ -11,66 +11,9 @@
 #include "fhir_int.h"
 #include "../core/banned.h"
 
-/* Loads the Encounter of stay id if u may see its patient; audits the outcome
- * into *audit (the caller writes the records). 1: visible, 0: denied. */
-static int visible(struct hb_db *db, const struct hb_user *u, int64_t id, struct hb_arena *a,
-                   json_t **enc, struct hb_audit *audit, const char *action,
-                   struct hb_error *err)
-{
-    int64_t pid;
-    int rc = hb_flow_encounter(db, id, enc, &pid, err);
-    if (rc)
-        return rc;
-    struct hb_patient_ref ref;
-    const char *relation = NULL, *reason = NULL;
-    if ((rc = hb_patient_ref(db, pid, &ref, err)) == 0)
-        rc = hb_policy_check(db, u, &ref, a, &relation, &reason, err);
-    *audit = (struct hb_audit){.patient_id = pid, .action = action,
-                               .what = hb_arena_printf(a, "Encounter/%lld", (long long)id),
-                               .relation = relation, .reason = reason, .allowed = rc == 0};
-    if (rc == HB_FORBIDDEN) {
-        json_decref(*enc);
-        *enc = NULL;
-        return 0;
-    }
-    if (rc) {
-        json_decref(*enc);
-        *enc = NULL;
-        return rc;
-    }
-    return 1;
-}
-
 int hb_fhir_encounter_read(struct hb_request *req, struct hb_error *err)
 {
-    int64_t id;
-    int rc = hb_app_id_param(req, 0, &id, err);
-    if (rc)
-        return rc;
-    struct hb_store *s = hb_app_store(req);
-    const struct hb_user *u = hb_app_user(req);
-    struct hb_db *db = hb_store_acquire(s, err);
-    if (!db)
-        return HB_UNAVAILABLE;
-    json_t *enc = NULL;
-    struct hb_audit audit;
-    rc = visible(db, u, id, hb_req_arena(req), &enc, &audit, "read", err);
-    hb_store_release(s, db);
-    if (rc == HB_NOT_FOUND)
-        return hb_fail(err, HB_NOT_FOUND, "id", "Encounter/%lld finnes ikke", (long long)id);
-    if (rc < 0)
-        return rc;
-    struct hb_error aerr = {0};
-    if (hb_audit_write(s, u, &audit, 1, &aerr)) {
-        json_decref(enc);
-        *err = aerr;
-        return aerr.code;
-    }
-    if (rc == 0)
-        return hb_fail(err, HB_FORBIDDEN, NULL,
-                       "Du har ingen tjenstlig relasjon til pasienten i dette oppholdet");
-    hb__fhir_respond(req, 200, enc);
-    return 0;
+    return hb__fhir_read_policed(req, hb_flow_encounter, "Encounter", err);
 }
 
 /* "Type/123" or "123" into an id. */
@@ -136,7 +79,8 @@ int hb_fhir_encounter_search(struct hb_request *req, struct hb_error *err)
     for (int i = 0; rc == 0 && i < n && found < want; i++) {
         json_t *enc = NULL;
         struct hb_audit audit;
-        int vis = visible(db, u, ids[i], a, &enc, &audit, "search", err);
+        int vis = hb__fhir_policed(db, u, hb_flow_encounter, "Encounter", ids[i], a, &enc,
+                                   &audit, "search", err);
         if (vis < 0) {
             rc = vis;
             break;

@@ -9,59 +9,9 @@
 #include "fhir_int.h"
 #include "../core/banned.h"
 
-/* 1: u may see the case's patient (flag in *out), 0: not (audited as denied), <0. */
-static int flag_for(struct hb_db *db, const struct hb_user *u, int64_t id, struct hb_arena *a,
-                    json_t **out, struct hb_audit *audit, const char *action,
-                    struct hb_error *err)
-{
-    int64_t pid;
-    int rc = hb_discharge_flag(db, id, out, &pid, err);
-    if (rc)
-        return rc;
-    struct hb_patient_ref ref;
-    const char *relation = NULL, *reason = NULL;
-    if ((rc = hb_patient_ref(db, pid, &ref, err)) == 0)
-        rc = hb_policy_check(db, u, &ref, a, &relation, &reason, err);
-    *audit = (struct hb_audit){.patient_id = pid, .action = action,
-                               .what = hb_arena_printf(a, "Flag/%lld", (long long)id),
-                               .relation = relation, .reason = reason, .allowed = rc == 0};
-    if (rc) {
-        json_decref(*out);
-        *out = NULL;
-        return rc == HB_FORBIDDEN ? 0 : rc;
-    }
-    return 1;
-}
-
 int hb_fhir_flag_read(struct hb_request *req, struct hb_error *err)
 {
-    int64_t id;
-    int rc = hb_app_id_param(req, 0, &id, err);
-    if (rc)
-        return rc;
-    struct hb_store *s = hb_app_store(req);
-    const struct hb_user *u = hb_app_user(req);
-    struct hb_db *db = hb_store_acquire(s, err);
-    if (!db)
-        return HB_UNAVAILABLE;
-    json_t *flag = NULL;
-    struct hb_audit audit;
-    rc = flag_for(db, u, id, hb_req_arena(req), &flag, &audit, "read", err);
-    hb_store_release(s, db);
-    if (rc == HB_NOT_FOUND)
-        return hb_fail(err, HB_NOT_FOUND, "id", "Flag/%lld finnes ikke", (long long)id);
-    if (rc < 0)
-        return rc;
-    struct hb_error aerr = {0};
-    if (hb_audit_write(s, u, &audit, 1, &aerr)) {
-        json_decref(flag);
-        *err = aerr;
-        return aerr.code;
-    }
-    if (rc == 0)
-        return hb_fail(err, HB_FORBIDDEN, NULL, "Du har ingen tjenstlig relasjon til pasienten");
-    hb__fhir_respond(req, 200, flag);
-    return 0;
+    return hb__fhir_read_policed(req, hb_discharge_flag, "Flag", err);
 }
 
 int hb_fhir_flag_search(struct hb_request *req, struct hb_error *err)
@@ -96,7 +46,8 @@ int hb_fhir_flag_search(struct hb_request *req, struct hb_error *err)
     rc = hb_discharge_cases_of(db, pid, ids, 50, &n, err);
     for (int i = 0; rc == 0 && i < n; i++) {
         json_t *flag;
-        int vis = flag_for(db, u, ids[i], a, &flag, &audits[found], "search", err);
+        int vis = hb__fhir_policed(db, u, hb_discharge_flag, "Flag", ids[i], a, &flag,
+                                   &audits[found], "search", err);
         if (vis < 0) {
             rc = vis;
             break;

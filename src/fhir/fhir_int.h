@@ -2,6 +2,8 @@
 #ifndef HB_FHIR_INT_H
 #define HB_FHIR_INT_H
 
+#include "../auth/auth.h"
+#include "../store/store.h"
 #include "fhir.h"
 
 void hb__fhir_respond(struct hb_request *req, int status, json_t *res); /* steals res */
@@ -20,5 +22,19 @@ struct hb__fhir_params {
     const char *bad;
 };
 int hb__fhir_params(struct hb_request *req, struct hb__fhir_params *p, struct hb_error *err);
+
+/* Loads resource id of another module as FHIR (a new reference) and the
+ * patient it is about. */
+typedef int (*hb__fhir_loader)(struct hb_db *db, int64_t id, json_t **out, int64_t *patient_id,
+                               struct hb_error *err);
+/* Loads id and checks u's relation to its patient: 1 and *out when allowed, 0
+ * when not (nothing in *out), <0 on errors (HB_NOT_FOUND). *audit is filled
+ * either way for the caller to write. */
+int hb__fhir_policed(struct hb_db *db, const struct hb_user *u, hb__fhir_loader load,
+                     const char *rtype, int64_t id, struct hb_arena *a, json_t **out,
+                     struct hb_audit *audit, const char *action, struct hb_error *err);
+/* The read interaction for such a resource: 404, 403 (audited) or the resource. */
+int hb__fhir_read_policed(struct hb_request *req, hb__fhir_loader load, const char *rtype,
+                          struct hb_error *err);
 
 #endif
