@@ -473,6 +473,91 @@ static int joint_tx(struct hb_db *db, void *arg, struct hb_error *err)
     return 0;
 }
 
+/* The past month: ended KAD and ward stays from 30 to 6 days ago (the current
+ * stays began later), and for the ward stays a discharge-ready case each,
+ * answered on time, late or only after a reminder. */
+static const char SQL_HISTORY_PATIENTS[] =
+    "SELECT p.id, p.municipality_id FROM patient p WHERE p.birth_date < '1960-01-01' AND NOT"
+    " EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) ORDER BY p.id DESC LIMIT 120";
+static const char SQL_HISTORY_STAY[] =
+    "INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, bed_number, source,"
+    " discharge_to, priority_group) VALUES (?, ?, ?, ?, ?, ?, ?, 'home', 'frail-elderly')";
+
+static int history_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    struct demo *d = arg;
+    static const int64_t H = 3600LL * 1000000, D = 24 * 3600LL * 1000000;
+    int64_t who[120][2];
+    int n = 0;
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_HISTORY_PATIENTS, &st, err);
+    if (rc)
+        return rc;
+    while (n < 120 && (rc = hb_stmt_step(st, err)) == 1) {
+        who[n][0] = hb_stmt_col_int(st, 0);
+        who[n++][1] = hb_stmt_col_int(st, 1);
+    }
+    hb_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    int64_t now = hb_now_us(), limit = now - 6 * D;
+    int64_t kad_free[8] = {0}, ward_free[32] = {0};
+    for (int i = 0; i < n; i++) {
+        bool kad = i % 2 == 0;
+        int64_t start = now - (30 - (int64_t)(i * 24 / n)) * D + (8 + hb__rnd(&d->rng, 10)) * H;
+        int64_t end = start + (kad ? 1 + hb__rnd(&d->rng, 4) : 2 + hb__rnd(&d->rng, 6)) * D;
+        if (end > limit)
+            end = limit;
+        if (end <= start)
+            continue;
+        int64_t *freeat = kad ? kad_free : ward_free;
+        int beds = kad ? 8 : 32, bed = -1;
+        for (int b = 0; b < beds && bed < 0; b++)
+            if (freeat[b] <= start)
+                bed = b;
+        if (bed < 0)
+            continue;
+        freeat[bed] = end;
+        int64_t stay = hb_id_new(), unit = kad ? d->kad : d->ward_med;
+        if ((rc = hb_db_stmt(db, SQL_HISTORY_STAY, &st, err)))
+            return rc;
+        hb_stmt_int(st, 1, stay);
+        hb_stmt_int(st, 2, who[i][0]);
+        hb_stmt_int(st, 3, unit);
+        hb_stmt_int(st, 4, start);
+        hb_stmt_int(st, 5, end);
+        hb_stmt_int(st, 6, bed + 1);
+        hb_stmt_text(st, 7, kad ? "legevakt" : "gp");
+        if ((rc = hb_stmt_run(st, err)) < 0)
+            return rc;
+        if (kad || end - start < 2 * D)
+            continue;
+        /* Ready a day before leaving; answered the same day, a day late or two. */
+        int64_t ready = end - D - 2 * H, id = hb_id_new(), late = (int64_t)(i / 2 % 3);
+        char day[16];
+        static const char SQL_CASE_CLOSED[] =
+            "INSERT INTO discharge_case (id, patient_id, unit_id, municipality_id, status,"
+            " version, created_at) VALUES (?, ?, ?, ?, 'closed', 1, ?)";
+        if ((rc = hb_db_stmt(db, SQL_CASE_CLOSED, &st, err)))
+            return rc;
+        hb_stmt_int(st, 1, id);
+        hb_stmt_int(st, 2, who[i][0]);
+        hb_stmt_int(st, 3, unit);
+        hb_stmt_int(st, 4, who[i][1]);
+        hb_stmt_int(st, 5, start + 4 * H);
+        if ((rc = hb_stmt_run(st, err)) < 0)
+            return rc;
+        hb_local_date(ready + late * D, day, sizeof(day));
+        if ((rc = dr_event(db, id, "admitted", start + 4 * H, NULL, NULL, err)) ||
+            (rc = dr_event(db, id, "ready", ready - late * D, NULL, NULL, err)) ||
+            (late && (rc = dr_event(db, id, "cannot", ready - late * D + 3 * H, NULL, NULL, err))) ||
+            (rc = dr_event(db, id, "receive", ready + H, day, "Korttidsavdeling Alver", err)) ||
+            (rc = dr_event(db, id, "discharged", end, NULL, NULL, err)))
+            return rc;
+    }
+    return 0;
+}
+
 static const char SQL_ORG_COUNT[] = "SELECT COUNT(*) FROM org";
 
 static int64_t count_orgs(struct hb_store *s, struct hb_error *err)
@@ -513,7 +598,9 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
             return rc;
     struct patients ps = {.d = &d, .muni = -1, .count = 400, .stays = 14, .demo_patient = true,
                           .seq = 11};
-    if ((rc = hb_store_write(s, patients_tx, &ps, err)) || (rc = hb_store_write(s, joint_tx, &d, err)))
+    if ((rc = hb_store_write(s, patients_tx, &ps, err)) ||
+        (rc = hb_store_write(s, joint_tx, &d, err)) ||
+        (rc = hb_store_write(s, history_tx, &d, err)))
         return rc;
     static const struct {
         const char *username, *name;

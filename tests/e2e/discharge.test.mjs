@@ -154,4 +154,14 @@ test('lists for each side with accrued days, and the monthly statement as JSON a
   const os = new Client(srv.base);
   await os.login('tildeling.osteroy', 'et-godt-passord');
   assert.equal((await os.get(`/api/discharge-ready/statement?municipality=4631&month=${month}`)).status, 403);
+  // The demo holds a month of flow: closed cases paid late show in this or last month's statement.
+  const [y, m] = month.split('-').map(Number);
+  const prev = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  let closedDays = 0;
+  for (const mo of [prev, month]) {
+    const r = await alloc.get(`/api/discharge-ready/statement?municipality=4631&month=${mo}`);
+    closedDays += r.json.lines.filter((l) => q(`SELECT status FROM discharge_case WHERE id = ${l.caseId}`) === 'closed')
+      .reduce((a, l) => a + l.days, 0);
+  }
+  assert.ok(closedDays > 0, 'last month\'s late answers are paid for');
 });
