@@ -17,6 +17,17 @@ KAD=$(sqlite3 "$T/flow.db" "SELECT o.id FROM org o JOIN org m ON m.id = o.parent
 FS=$(sqlite3 "$T/flow.db" "SELECT id FROM org WHERE type = 'helsefellesskap'")
 echo bench-password | "$HB" user add --db "$DB" --username kad.nurse --name "KAD Nurse" --role municipal-clinician --org "$KAD" >/dev/null
 echo bench-password | "$HB" user add --db "$DB" --username analyst --name "Analyst" --role analyst --org "$FS" >/dev/null
+HOSP=$(sqlite3 "$T/flow.db" "SELECT id FROM org WHERE type = 'hospital'")
+WARD=$(sqlite3 "$T/flow.db" "SELECT id FROM org WHERE unit_type = 'hospital-ward' ORDER BY name LIMIT 1")
+echo bench-password | "$HB" user add --db "$DB" --username ward.nurse --name "Ward Nurse" --role hospital-clinician --org "$HOSP" >/dev/null
+CLIN=$("$HB" token create --db "$DB" --username ward.nurse)
+# The cycle below needs 2 free beds per thread (made free again before every
+# run, as a run may stop mid-cycle) and patients with no stay at all.
+reset_ward() {
+    sqlite3 -cmd ".timeout 10000" "$T/flow.db" "UPDATE stay SET end_at = start_at + 3600000000, discharge_to = 'home' WHERE unit_id = $WARD AND end_at IS NULL; UPDATE bed SET state = 'free', stay_id = NULL WHERE unit_id = $WARD"
+}
+reset_ward
+sqlite3 "$T/flow.db" "SELECT id FROM patient p WHERE NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) ORDER BY id" > "$T/free_patients"
 NURSE=$("$HB" token create --db "$DB" --username kad.nurse)
 ANALYST=$("$HB" token create --db "$DB" --username analyst)
 PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
@@ -42,3 +53,16 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 measure "bed-board" "/api/units/$KAD/board" "$NURSE"
 measure "capacity" "/api/capacity" "$ANALYST"
 measure "find-place" "/api/placement?municipality=9001&needs=iv-antibiotics&maxMinutes=120" "$ANALYST"
+
+# Admit, move, discharge and free beds: 16 threads with one connection each.
+: > "$T/runs"
+for _ in $(seq 1 "$RUNS"); do
+    reset_ward
+    UNIT=$WARD IDS="$T/free_patients" TOKEN=$CLIN THREADS=16 taskset -c 1 wrk -t16 -c16 -d"${DUR}s" \
+        -s "$BENCH/lua/flow_cycle.lua" "http://127.0.0.1:$PORT" \
+        | awk '/^RESULT/ { printf "%.0f %d %d %d %d\n", $2 / ($3 / 1e6), $4, $5, $6, $7 }' >> "$T/runs"
+done
+m=$(sort -n "$T/runs" | sed -n "$(( (RUNS + 1) / 2 ))p")
+echo "admit-move-discharge-free $m" | awk '{ printf "| %s | %s | %.2f | %.2f | %s | %s |\n", $1, $2, $3 / 1000, $4 / 1000, $5, $6 }'
+echo
+echo "Stays after the run: $(sqlite3 "$T/flow.db" "SELECT COUNT(*) FROM stay WHERE unit_id = $WARD"), open in the ward: $(sqlite3 "$T/flow.db" "SELECT COUNT(*) FROM stay WHERE unit_id = $WARD AND end_at IS NULL")"
