@@ -501,6 +501,7 @@ function inlineForm(card, fields, submitLabel, onSubmit) {
 }
 
 let boardUnit = null;
+let boardUnitType = null;
 
 function bedCard(b, canAct, freeBeds) {
   const card = el('li', { class: `bed ${b.state}`, 'data-bed': b.number },
@@ -524,7 +525,16 @@ function bedCard(b, canAct, freeBeds) {
       'Skriv ut', (f) => api('POST', `/api/stays/${b.stay.id}/discharge`, { to: f.querySelector('select').value })) }, 'Skriv ut'),
       freeBeds.length ? el('button', { type: 'button', onclick: () => inlineForm(card, [
         el('label', { for: `mv-${b.number}` }, 'Flytt til seng'), select(`mv-${b.number}`, freeBeds.map((n) => [n, `Seng ${n}`]))],
-      'Flytt', (f) => api('POST', `/api/stays/${b.stay.id}/move`, { unitId: boardUnit, bed: Number(f.querySelector('select').value) })) }, 'Flytt') : '');
+      'Flytt', (f) => api('POST', `/api/stays/${b.stay.id}/move`, { unitId: boardUnit, bed: Number(f.querySelector('select').value) })) }, 'Flytt') : '',
+      boardUnitType === 'hospital-ward' && b.stay.patient && state.me.role === 'hospital-clinician'
+        ? el('button', { type: 'button', onclick: async () => {
+          try {
+            const r = await api('POST', '/api/discharge-ready', { patientId: b.stay.patient.id });
+            location.hash = `#/utskrivningsklar/${r.id}`;
+          } catch (e) {
+            actions.append(el('p', { class: 'error', role: 'alert' }, e.message));
+          }
+        } }, 'Varsle kommunen') : '');
   } else if (b.state === 'free' || b.state === 'reserved') {
     actions.append(
       el('button', { type: 'button', class: 'primary', onclick: () => inlineForm(card, [
@@ -558,6 +568,7 @@ async function refreshBoard() {
   const canAct = ['hospital-clinician', 'municipal-clinician'].includes(state.me.role) &&
     (state.me.orgId === boardUnit || state.me.orgId === data.unit.ownerId);
   const free = data.beds.filter((b) => b.state === 'free').map((b) => b.number);
+  boardUnitType = data.unit.unitType;
   const t = data.totals;
   document.getElementById('board-title').textContent = data.unit.name;
   document.getElementById('board-totals').textContent =

@@ -226,3 +226,26 @@ test('the secretariat opens the joint unit settlement from the capacity page', a
   assert.match(await page.locator('#joint-parties tfoot').innerText(), /Sum/);
   assert.deepEqual(errors, []);
 });
+
+test('a hospital nurse admits to the ward, notifies the municipality and declares the patient ready', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  const ward = db.query("SELECT id FROM org WHERE name = 'Medisinsk avdeling'");
+  const nid = db.query(`SELECT p.nid FROM patient p JOIN org m ON m.id = p.municipality_id
+    WHERE m.kommunenummer = '4631' AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) ORDER BY p.id LIMIT 1`);
+  await login(page, 'sykepleier.haukeland');
+  await page.goto(`${srv.base}/#/enhet/${ward}`);
+  const freeCard = page.locator('li.bed.free').first();
+  const number = await freeCard.getAttribute('data-bed');
+  await freeCard.getByRole('button', { name: 'Legg inn' }).click();
+  await freeCard.getByLabel('Fødselsnummer').fill(nid);
+  await freeCard.getByRole('button', { name: 'Legg inn' }).click();
+  const card = page.locator(`li.bed.occupied[data-bed="${number}"]`);
+  await card.getByRole('button', { name: 'Varsle kommunen' }).click();
+  await page.locator('#discharge-status', { hasText: 'Innlagt, varslet kommunen' }).waitFor();
+  await page.getByRole('button', { name: 'Meld utskrivningsklar' }).click();
+  await page.locator('#discharge-status', { hasText: 'Utskrivningsklar' }).waitFor();
+  assert.match(await page.locator('#discharge-timeline').innerText(), /Melding om utskrivningsklar pasient/);
+  assert.equal(db.query(`SELECT c.status FROM discharge_case c JOIN patient p ON p.id = c.patient_id WHERE p.nid = '${nid}'`), 'ready');
+  assert.deepEqual(errors, []);
+});
