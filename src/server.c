@@ -49,6 +49,7 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/patients/{id}/access-log",      hb_api_access_log,        0, NOT_ANALYST},
     {"GET",  "/api/capacity",                      hb_api_capacity,          0, NOT_PATIENT},
     {"GET",  "/api/units/{id}",                    hb_api_unit_get,          0, NOT_PATIENT},
+    {"GET",  "/api/worklist",                      hb_api_worklist,          0, STAFF},
     {"GET",  "/api/placement",                     hb_api_find_place,        0, NOT_PATIENT},
     {"PUT",  "/api/units/{id}",                    hb_api_unit_put,          JSON, STAFF | ADMIN},
     {"GET",  "/api/units/{id}/board",              hb_api_board,             0, NOT_PATIENT},

@@ -147,6 +147,19 @@ function showStart() {
   ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
   links.append(ul);
   items.push(links);
+  if (isStaff()) {
+    const work = el('div', { class: 'card', id: 'worklist' }, el('h2', {}, 'Arbeidsliste: opphold som skal følges opp'),
+      el('p', { class: 'muted' }, 'Henter …'));
+    items.push(work);
+    api('GET', '/api/worklist').then((d) => {
+      work.replaceChildren(work.firstChild, d.items.length
+        ? el('ul', {}, d.items.map((w) => el('li', {},
+          el('a', { href: `#/enhet/${w.unit.id}` }, `${w.unit.name}, seng ${w.bed}`), ': ',
+          w.stay.patient ? `${w.stay.patient.name}, ` : '', `${w.stay.days} døgn – `,
+          w.stay.flags.map((f) => el('span', { class: 'badge warn', title: f.source }, f.label)))))
+        : el('p', {}, 'Ingen opphold å følge opp i enhetene dine.'));
+    }).catch((e) => work.replaceChildren(work.firstChild, el('p', { class: 'error' }, e.message)));
+  }
   show(...items);
 }
 

@@ -184,3 +184,52 @@ int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
                      "reserved", totals[2], "cleaning", totals[3], "closed", totals[4]);
     return 0;
 }
+
+static const char SQL_MY_UNITS[] =
+    "SELECT id FROM org WHERE type = 'unit' AND beds > 0 AND (id = ? OR parent_id = ?)"
+    " ORDER BY name LIMIT 64";
+
+int hb_flow_worklist(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
+                     json_t **out, struct hb_error *err)
+{
+    int64_t units[64];
+    int n = 0;
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return HB_UNAVAILABLE;
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_MY_UNITS, &st, err);
+    if (rc == 0) {
+        hb_stmt_int(st, 1, u->org_id);
+        hb_stmt_int(st, 2, u->org_id);
+        while (n < 64 && (rc = hb_stmt_step(st, err)) == 1)
+            units[n++] = hb_stmt_col_int(st, 0);
+        hb_stmt_done(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    hb_store_release(s, db);
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *board;
+        if ((rc = hb_flow_board(s, u, units[i], arena, &board, err))) {
+            json_decref(list);
+            return rc;
+        }
+        json_t *unit = json_object_get(board, "unit");
+        size_t k;
+        json_t *bed;
+        json_array_foreach(json_object_get(board, "beds"), k, bed)
+        {
+            json_t *stay = json_object_get(bed, "stay");
+            if (!stay || !json_array_size(json_object_get(stay, "flags")))
+                continue;
+            json_array_append_new(list, json_pack("{s:O,s:O,s:O}", "unit", unit, "bed",
+                                                  json_object_get(bed, "number"), "stay", stay));
+        }
+        json_decref(board);
+    }
+    *out = list;
+    return 0;
+}

@@ -142,6 +142,13 @@ int hb_flow_stay_search(struct hb_db *db, const struct hb_stay_query *q, int64_t
 int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
                   struct hb_arena *arena, json_t **out, struct hb_error *err);
 
+/* The worklist of flagged stays (rules on the board, each with its source) in
+ * the units the user works in or whose organisation owns them: a new JSON
+ * array of {unit, bed, stay...}. Names only with a relation, audited as on
+ * the board. */
+int hb_flow_worklist(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
+                     json_t **out, struct hb_error *err);
+
 /* ---- finding a place (place.c) --------------------------------------------- */
 
 /* Adds a travel time from a municipality to a unit site, inside a write. */

@@ -277,3 +277,13 @@ int hb_api_settlement(struct hb_request *req, struct hb_error *err)
     hb_resp_raw(req, 200, "text/csv; charset=utf-8", body, len);
     return 0;
 }
+
+int hb_api_worklist(struct hb_request *req, struct hb_error *err)
+{
+    json_t *j;
+    int rc = hb_flow_worklist(hb_app_store(req), hb_app_user(req), hb_req_arena(req), &j, err);
+    if (rc)
+        return rc;
+    hb_resp_json(req, 200, json_pack("{s:o}", "items", j));
+    return 0;
+}

@@ -15,5 +15,6 @@ int hb_api_bed_put(struct hb_request *req, struct hb_error *err);
 int hb_api_find_place(struct hb_request *req, struct hb_error *err);
 int hb_api_charge(struct hb_request *req, struct hb_error *err);
 int hb_api_settlement(struct hb_request *req, struct hb_error *err);
+int hb_api_worklist(struct hb_request *req, struct hb_error *err);
 
 #endif

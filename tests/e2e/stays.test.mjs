@@ -72,6 +72,21 @@ test('the bed board: every bed, names only with a relation, flags with their sou
   assert.equal((await patient.get(`/api/units/${kad}/board`)).status, 403);
 });
 
+test('the worklist: flagged stays in my units, with their sources', async () => {
+  const r = await nurse.get('/api/worklist');
+  assert.equal(r.status, 200);
+  const long = Number(q(`SELECT COUNT(*) FROM stay WHERE unit_id = ${kad} AND end_at IS NULL
+    AND start_at < ${Date.now() * 1000 - 3 * 86400e6}`));
+  assert.equal(r.json.items.length, long);
+  for (const w of r.json.items) {
+    assert.equal(w.unit.id, kad);
+    assert.ok(w.stay.flags.some((f) => f.code === 'kad-over-3-days' && f.source));
+  }
+  const gp = new Client(srv.base);
+  await gp.login('fastlege');
+  assert.deepEqual((await gp.get('/api/worklist')).json.items, [], 'a GP office has no beds');
+});
+
 test('admit to a free bed: the stay gives the unit a relation to the patient', async () => {
   const pid = freePatient('4630'); // Osterøy: no municipal relation to the KAD nurse
   assert.equal((await nurse.get(`/api/patients/${pid}`)).status, 403);
