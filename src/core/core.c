@@ -384,6 +384,47 @@ int hb_date_days(const char *date, int64_t *days)
     return 0;
 }
 
+int hb_parse_instant(const char *s, int64_t *us)
+{
+    char date[11];
+    int64_t days, hh, mm, ss = 0, frac = 0, oh = 0, om = 0;
+    size_t n = s ? strlen(s) : 0;
+    if (n < 17 || s[10] != 'T' || s[13] != ':')
+        return HB_INVALID;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (hb_date_days(date, &days) || hb_parse_i64(s + 11, 2, 0, 23, &hh) ||
+        hb_parse_i64(s + 14, 2, 0, 59, &mm))
+        return HB_INVALID;
+    const char *p = s + 16;
+    if (*p == ':') {
+        if (hb_parse_i64(p + 1, 2, 0, 60, &ss))
+            return HB_INVALID;
+        p += 3;
+        if (*p == '.') {
+            size_t k = strspn(p + 1, "0123456789");
+            if (k == 0 || k > 6 || hb_parse_i64(p + 1, k, 0, 999999, &frac))
+                return HB_INVALID;
+            for (size_t z = k; z < 6; z++)
+                frac *= 10;
+            p += 1 + k;
+        }
+    }
+    if (*p == 'Z' && p[1] == '\0') {
+        oh = om = 0;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
+               hb_parse_i64(p + 1, 2, 0, 14, &oh) == 0 && hb_parse_i64(p + 4, 2, 0, 59, &om) == 0) {
+        if (*p == '-') {
+            oh = -oh;
+            om = -om;
+        }
+    } else {
+        return HB_INVALID;
+    }
+    *us = ((days * 86400 + hh * 3600 + mm * 60 + ss) - (oh * 3600 + om * 60)) * 1000000 + frac;
+    return 0;
+}
+
 int64_t hb_local_day(int64_t us)
 {
     char d[48];

@@ -121,6 +121,9 @@ int64_t hb_local_day(int64_t us);
 /* Age in whole years today (Norwegian date) of someone born on "YYYY-MM-DD";
  * 0 when the date is not one. */
 int hb_age(const char *birth_date);
+/* Parses an ISO 8601 instant "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by "Z" or
+ * "+HH:MM"/"-HH:MM" into UTC microseconds; HB_INVALID otherwise. */
+int hb_parse_instant(const char *s, int64_t *us);
 /* The "YYYY-MM-DD" date of a day number (inverse of hb_date_days). */
 void hb_days_date(int64_t days, char *out, size_t outlen);
 /* A new id, unique and increasing with time within this process and, with a

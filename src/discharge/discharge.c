@@ -206,7 +206,7 @@ static const char SQL_CASE_SET[] =
 
 struct msg {
     const struct hb_user *u;
-    int64_t case_id, patient_id;
+    int64_t case_id, patient_id, at;
     const char *kommunenummer, *kind, *day, *place, *note;
 };
 
@@ -237,7 +237,7 @@ static int event_add(struct hb_db *db, const struct msg *m, const struct dcase *
     hb_stmt_int(st, 1, hb_id_new());
     hb_stmt_int(st, 2, c->id);
     hb_stmt_text(st, 3, m->kind);
-    hb_stmt_int(st, 4, hb_now_us());
+    hb_stmt_int(st, 4, m->at);
     hb_stmt_text(st, 5, m->day);
     hb_stmt_text(st, 6, m->place);
     hb_stmt_text(st, 7, m->note);
@@ -318,7 +318,7 @@ static int open_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_int(st, 2, c.patient_id);
     hb_stmt_int(st, 3, c.unit_id);
     hb_stmt_int(st, 4, c.municipality_id);
-    hb_stmt_int(st, 5, hb_now_us());
+    hb_stmt_int(st, 5, m->at);
     if ((rc = hb_stmt_run(st, err)) < 0)
         return rc;
     c.version = 1;
@@ -327,8 +327,19 @@ static int open_tx(struct hb_db *db, void *arg, struct hb_error *err)
     return event_add(db, m, &c, NULL, err);
 }
 
+/* A message's time: now, or when it was sent if given, which is not in the future. */
+static int message_time(int64_t at, int64_t *out, struct hb_error *err)
+{
+    int64_t now = hb_now_us();
+    if (at > now + 60LL * 1000000)
+        return hb_fail(err, HB_INVALID, "at", "Tidspunktet kan ikke ligge fram i tid");
+    *out = at ? at : now;
+    return 0;
+}
+
 int hb_discharge_open(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
-                      const char *kommunenummer, int64_t *case_id, struct hb_error *err)
+                      const char *kommunenummer, int64_t at, int64_t *case_id,
+                      struct hb_error *err)
 {
     if (u->role != HB_ROLE_HOSPITAL)
         return hb_fail(err, HB_FORBIDDEN, NULL, "Bare sykehusets klinikere melder innlagte pasienter");
@@ -336,7 +347,10 @@ int hb_discharge_open(struct hb_store *s, const struct hb_user *u, int64_t patie
         return hb_fail(err, HB_INVALID, "municipality", "Kommunenummer har fire sifre");
     struct msg m = {.u = u, .patient_id = patient_id, .kommunenummer = kommunenummer,
                     .kind = "admitted"};
-    int rc = hb_store_write(s, open_tx, &m, err);
+    int rc = message_time(at, &m.at, err);
+    if (rc)
+        return rc;
+    rc = hb_store_write(s, open_tx, &m, err);
     if (rc == 0)
         *case_id = m.case_id;
     return rc;
@@ -373,6 +387,20 @@ static int add_tx(struct hb_db *db, void *arg, struct hb_error *err)
         rc = hb_fail(err, HB_CONFLICT, "kind", "Pasienten er ikke meldt utskrivningsklar ennå");
     if (rc)
         goto out;
+    static const char SQL_LAST_AT[] = "SELECT MAX(at) FROM discharge_event WHERE case_id = ?";
+    struct hb_stmt *st;
+    if ((rc = hb_db_stmt(db, SQL_LAST_AT, &st, err)))
+        goto out;
+    hb_stmt_int(st, 1, c.id);
+    int64_t last = (rc = hb_stmt_step(st, err)) == 1 ? hb_stmt_col_int(st, 0) : 0;
+    hb_stmt_done(st);
+    if (rc < 0)
+        goto out;
+    if (m->at < last) {
+        rc = hb_fail(err, HB_CONFLICT, "at",
+                     "Meldingen kan ikke være sendt før sakens forrige melding");
+        goto out;
+    }
     next = strcmp(m->kind, "ready") == 0 || strcmp(m->kind, "cannot") == 0 ? "ready"
            : strcmp(m->kind, "receive") == 0                             ? "offered"
                                                                          : "closed";
@@ -384,7 +412,7 @@ out:
 
 int hb_discharge_add(struct hb_store *s, const struct hb_user *u, int64_t case_id,
                      const char *kind, const char *day, const char *place, const char *note,
-                     struct hb_error *err)
+                     int64_t at, struct hb_error *err)
 {
     int k = kind_index(kind);
     if (k < 0 || strcmp(kind, "admitted") == 0)
@@ -405,7 +433,8 @@ int hb_discharge_add(struct hb_store *s, const struct hb_user *u, int64_t case_i
                     .day = strcmp(kind, "receive") == 0 || strcmp(kind, "cannot") == 0 ? day
                                                                                        : NULL,
                     .place = strcmp(kind, "receive") == 0 ? place : NULL, .note = note};
-    return hb_store_write(s, add_tx, &m, err);
+    int rc = message_time(at, &m.at, err);
+    return rc ? rc : hb_store_write(s, add_tx, &m, err);
 }
 
 /* ---- reading ---- */

@@ -13,17 +13,22 @@
 
 /* Opens a case for a patient in a ward of the user's hospital (the
  * "Melding om innlagt pasient" to the municipality). kommunenummer NULL: the
- * patient's municipality of residence. One open case per patient. */
+ * patient's municipality of residence. One open case per patient. at: when
+ * the message was sent, 0 for now (not in the future). */
 int hb_discharge_open(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
-                      const char *kommunenummer, int64_t *case_id, struct hb_error *err);
+                      const char *kommunenummer, int64_t at, int64_t *case_id,
+                      struct hb_error *err);
 
 /* Adds a message to a case. kind: "ready", "cancelled", "readmitted",
  * "discharged" (the hospital ward) or "receive" (day and place required),
  * "cannot" (day expected, optional) (the municipality). day is "YYYY-MM-DD"
- * or NULL. Errors name the field; messages out of order are HB_CONFLICT. */
+ * or NULL. at: when the message was sent (UTC microseconds), for messages
+ * registered after the fact; 0 for now. It may not lie in the future nor
+ * before the case's last message (HB_CONFLICT, field "at"). Errors name the
+ * field; messages out of order are HB_CONFLICT. */
 int hb_discharge_add(struct hb_store *s, const struct hb_user *u, int64_t case_id,
                      const char *kind, const char *day, const char *place, const char *note,
-                     struct hb_error *err);
+                     int64_t at, struct hb_error *err);
 
 /* The cases the user's side works with (the hospital's or the municipality's),
  * oldest first, with status and the days and NOK accrued; each audited. */

@@ -8,6 +8,19 @@
 #include "discharge.h"
 #include "../core/banned.h"
 
+/* The optional "at" of a message: an ISO 8601 instant; 0 when absent. */
+static int message_at(json_t *body, int64_t *at, struct hb_error *err)
+{
+    json_t *v = json_object_get(body, "at");
+    *at = 0;
+    if (!v)
+        return 0;
+    if (!json_is_string(v) || hb_parse_instant(json_string_value(v), at) != 0)
+        return hb_fail(err, HB_INVALID, "at",
+                       "at må være et tidspunkt som 2026-11-24T14:30:00+01:00");
+    return 0;
+}
+
 int hb_api_discharge_open(struct hb_request *req, struct hb_error *err)
 {
     json_t *body = hb_req_json(req);
@@ -18,9 +31,11 @@ int hb_api_discharge_open(struct hb_request *req, struct hb_error *err)
         pid = 0;
     if (pid <= 0)
         return hb_fail(err, HB_INVALID, "patientId", "patientId må være en pasient-id");
-    int rc = hb_discharge_open(hb_app_store(req), hb_app_user(req), pid,
-                               json_string_value(json_object_get(body, "municipality")), &id, err);
-    if (rc)
+    int64_t at;
+    int rc = message_at(body, &at, err);
+    if (rc || (rc = hb_discharge_open(hb_app_store(req), hb_app_user(req), pid,
+                                      json_string_value(json_object_get(body, "municipality")),
+                                      at, &id, err)))
         return rc;
     hb_app_respond_id(req, 201, id);
     return 0;
@@ -33,11 +48,13 @@ int hb_api_discharge_message(struct hb_request *req, struct hb_error *err)
     if (rc)
         return rc;
     json_t *b = hb_req_json(req);
-    if ((rc = hb_discharge_add(hb_app_store(req), hb_app_user(req), id,
+    int64_t at;
+    if ((rc = message_at(b, &at, err)) ||
+        (rc = hb_discharge_add(hb_app_store(req), hb_app_user(req), id,
                                json_string_value(json_object_get(b, "kind")),
                                json_string_value(json_object_get(b, "day")),
                                json_string_value(json_object_get(b, "place")),
-                               json_string_value(json_object_get(b, "note")), err)))
+                               json_string_value(json_object_get(b, "note")), at, err)))
         return rc;
     json_t *j;
     if ((rc = hb_discharge_get(hb_app_store(req), hb_app_user(req), id, hb_req_arena(req), &j,

@@ -165,3 +165,81 @@ test('lists for each side with accrued days, and the monthly statement as JSON a
   }
   assert.ok(closedDays > 0, 'last month\'s late answers are paid for');
 });
+
+// The payment-day rule over HTTP: messages registered with the time they were sent.
+const cases = [
+  {
+    name: 'declared and answered the same day',
+    msgs: [['hospital', { kind: 'ready', at: '2024-02-10T09:00+01:00' }],
+      ['municipality', { kind: 'receive', day: '2024-02-10', place: 'Korttid', at: '2024-02-10T14:00+01:00' }],
+      ['hospital', { kind: 'discharged', at: '2024-02-10T16:00+01:00' }]],
+    days: 0, nok: 0,
+  },
+  {
+    name: 'a year boundary with two rates',
+    msgs: [['hospital', { kind: 'ready', at: '2023-12-30T13:00+01:00' }],
+      ['municipality', { kind: 'receive', day: '2024-01-03', place: 'Korttid', at: '2023-12-31T09:00+01:00' }],
+      ['hospital', { kind: 'discharged', at: '2024-01-03T10:00+01:00' }]],
+    days: 4, nok: 2 * 5508 + 2 * 5745, statements: { '2023-12': 2 * 5508, '2024-01': 2 * 5745 },
+  },
+  {
+    name: 'notified the night summer time starts',
+    msgs: [['hospital', { kind: 'ready', at: '2024-03-31T00:30+01:00' }],
+      ['municipality', { kind: 'receive', day: '2024-04-02', place: 'Korttid', at: '2024-03-31T10:00+02:00' }],
+      ['hospital', { kind: 'discharged', at: '2024-04-02T12:00+02:00' }]],
+    days: 2, nok: 2 * 5745,
+  },
+  {
+    name: 'the answer revised: the latest counts',
+    msgs: [['hospital', { kind: 'ready', at: '2024-05-02T08:00+02:00' }],
+      ['municipality', { kind: 'receive', day: '2024-05-04', place: 'Korttid', at: '2024-05-02T12:00+02:00' }],
+      ['municipality', { kind: 'cannot', day: '2024-05-09', at: '2024-05-03T12:00+02:00' }],
+      ['municipality', { kind: 'receive', day: '2024-05-08', place: 'Korttid', at: '2024-05-06T12:00+02:00' }],
+      ['hospital', { kind: 'discharged', at: '2024-05-08T12:00+02:00' }]],
+    days: 6, nok: 6 * 5745,
+  },
+  {
+    name: 'readmitted for a new illness',
+    msgs: [['hospital', { kind: 'ready', at: '2024-06-01T10:00+02:00' }],
+      ['hospital', { kind: 'readmitted', at: '2024-06-04T03:00+02:00' }]],
+    days: 3, nok: 3 * 5745,
+  },
+];
+
+test('the payment-day rule over HTTP: same day, year boundary, DST night, revised answer, readmission', async () => {
+  let skip = 10;
+  for (const c of cases) {
+    const pid = await admittedPatient(skip++);
+    // The admission notice a day before the first message.
+    const admittedAt = new Date(Date.parse(c.msgs[0][1].at) - 86400e3).toISOString();
+    const opened = await nurse.post('/api/discharge-ready', { patientId: pid, at: admittedAt });
+    assert.equal(opened.status, 201, `${c.name}: ${JSON.stringify(opened.json)}`);
+    let last;
+    for (const [side, body] of c.msgs) {
+      last = await (side === 'hospital' ? nurse : alloc).post(`/api/discharge-ready/${opened.json.id}/messages`, body);
+      assert.equal(last.status, 201, `${c.name}: ${body.kind} ${JSON.stringify(last.json)}`);
+    }
+    assert.equal(last.json.paidDays, c.days, c.name);
+    assert.equal(last.json.amountNok, c.nok, c.name);
+    assert.equal(last.json.provisionalRate, false, `${c.name}: rates of known years`);
+    for (const [month, nok] of Object.entries(c.statements || {})) {
+      const st = await alloc.get(`/api/discharge-ready/statement?municipality=4631&month=${month}`);
+      const line = st.json.lines.find((l) => l.caseId === opened.json.id);
+      assert.equal(line.amountNok, nok, `${c.name}: ${month}`);
+    }
+  }
+});
+
+test('a message time in the future or before the previous message is refused', async () => {
+  const pid = await admittedPatient(20);
+  const id = (await nurse.post('/api/discharge-ready', { patientId: pid, at: '2024-09-01T08:00+02:00' })).json.id;
+  let r = await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready', at: '2099-01-01T00:00Z' });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'at');
+  r = await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready', at: '2024-08-31T08:00+02:00' });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.error.field, 'at');
+  r = await nurse.post(`/api/discharge-ready/${id}/messages`, { kind: 'ready', at: 'i går' });
+  assert.equal(r.status, 400);
+  assert.equal(q(`SELECT COUNT(*) FROM discharge_event WHERE case_id = ${id}`), '1', 'nothing added');
+});

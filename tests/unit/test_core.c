@@ -66,6 +66,17 @@ int main(void)
     hb_time_iso(1768478400123456LL, t, sizeof(t));
     ok(strcmp(t, "2026-01-15T12:00:00.123Z") == 0, "iso: %s", t);
 
+    subtest("instants");
+    int64_t us;
+    ok(hb_parse_instant("2026-01-15T12:00:00Z", &us) == 0 && us == 1768478400LL * 1000000, "Z");
+    ok(hb_parse_instant("2026-01-15T13:00+01:00", &us) == 0 && us == 1768478400LL * 1000000,
+       "offset, no seconds");
+    ok(hb_parse_instant("2026-01-15T12:00:00.5Z", &us) == 0 && us == 1768478400500000LL,
+       "fraction");
+    ok(hb_parse_instant("2026-01-15T12:00:00", &us) == HB_INVALID, "no zone refused");
+    ok(hb_parse_instant("2026-02-30T12:00Z", &us) == HB_INVALID, "no such day");
+    ok(hb_parse_instant("2026-01-15 12:00Z", &us) == HB_INVALID, "space refused");
+
     subtest("ids");
     int64_t prev = hb_id_new(), increasing = 1;
     for (int i = 0; i < 50000; i++) {
