@@ -63,6 +63,15 @@ static json_t *stay_json(const struct occupant *o, const char *unit_type, int64_
             json_array_append_new(flags, json_pack("{s:s,s:s,s:s}", "code", rules[i].code,
                                                    "label", rules[i].label, "source",
                                                    rules[i].source));
+    /* A sykestue stay still within its first day after three hours: a day stay. */
+    if (unit_type && strcmp(unit_type, "sykestue") == 0 && now - o->start_at > 3 * 3600000000LL &&
+        hb_local_day(now) == hb_local_day(o->start_at))
+        json_array_append_new(
+            flags, json_pack("{s:s,s:s,s:s}", "code", "sykestue-day-stay", "label",
+                             "Dagopphold over 3 timer",
+                             "source",
+                             "Sykestue: dagopphold over 3 timer registreres som dagopphold "
+                             "(Helse Nord 2023)"));
     json_t *j = json_pack("{s:s,s:s,s:i,s:o}", "id", hb_arena_printf(a, "%lld", (long long)o->stay_id),
                           "sinceLocal", since, "days", days, "flags", flags);
     if (o->shown)

@@ -225,3 +225,32 @@ test('the bed count cannot drop below a bed that holds a patient', async () => {
   assert.equal(grow.status, 200);
   assert.equal(q(`SELECT COUNT(*) FROM bed WHERE unit_id = ${kad}`), String(unit.json.beds + 2));
 });
+
+test('a sykestue: day stays over three hours and stays over 14 days are flagged', async () => {
+  const alver = q("SELECT id FROM org WHERE kommunenummer = '4631'");
+  const id = '900000000000000001';
+  q(`INSERT INTO org (id, type, unit_type, name, name_lc, parent_id, site, version, updated_at)
+     VALUES (${id}, 'unit', 'sykestue', 'Sykestue Test', 'sykestue test', ${alver}, 'Knarvik', 1, 0)`);
+  const admin = new Client(srv.base);
+  await admin.login('admin');
+  assert.equal((await admin.put(`/api/units/${id}`, { beds: 2, capabilities: ['oxygen'], version: 1 })).status, 200);
+  assert.equal(cli(['user', 'add', '--db', db.url, '--username', 'sykestue.nurse', '--name', 'S N',
+    '--role', 'municipal-clinician', '--org', id], 'et-godt-passord\n').status, 0);
+  const sn = new Client(srv.base);
+  await sn.login('sykestue.nurse', 'et-godt-passord');
+  const a = await sn.post('/api/stays', { patientId: freePatient('4631', 5), unitId: id, bed: 1, source: 'gp' });
+  const b = await sn.post('/api/stays', { patientId: freePatient('4631', 6), unitId: id, bed: 2, source: 'gp' });
+  assert.equal(a.status, 201);
+  assert.equal(b.status, 201);
+  const flags = async (n) => (await sn.get(`/api/units/${id}/board`)).json.beds.find((x) => x.number === n).stay.flags.map((f) => f.code);
+  assert.deepEqual(await flags(1), [], 'just admitted: nothing yet');
+  // Four hours in, still the same day in Norway (the stay moved back in time to be sure of both).
+  const nowUs = Date.now() * 1000;
+  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', hour: '2-digit', hour12: false }).format(new Date());
+  if (Number(local) >= 5) {
+    q(`UPDATE stay SET start_at = ${nowUs - 4 * 3600e6} WHERE id = ${a.json.id}`);
+    assert.deepEqual(await flags(1), ['sykestue-day-stay']);
+  }
+  q(`UPDATE stay SET start_at = ${nowUs - 15 * 86400e6} WHERE id = ${b.json.id}`);
+  assert.deepEqual(await flags(2), ['sykestue-over-14-days']);
+});
