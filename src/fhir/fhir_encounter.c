@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../app.h"
 #include "../flow/flow.h"
@@ -45,13 +44,10 @@ int hb_fhir_encounter_search(struct hb_request *req, struct hb_error *err)
         return hb_fail(err, HB_INVALID, "status", "status må være in-progress eller finished");
     q.status = status;
     if (date) {
-        const char *d = strncmp(date, "eq", 2) == 0 ? date + 2 : date;
-        int64_t y, m, day;
-        if (strlen(d) != 10 || d[4] != '-' || d[7] != '-' || hb_parse_i64(d, 4, 1900, 2200, &y) ||
-            hb_parse_i64(d + 5, 2, 1, 12, &m) || hb_parse_i64(d + 8, 2, 1, 31, &day))
+        int64_t days;
+        if (hb_date_days(strncmp(date, "eq", 2) == 0 ? date + 2 : date, &days) != 0)
             return hb_fail(err, HB_INVALID, "date", "date må være en dato ÅÅÅÅ-MM-DD");
-        struct tm tm = {.tm_year = (int)y - 1900, .tm_mon = (int)m - 1, .tm_mday = (int)day};
-        q.day_start = (int64_t)timegm(&tm) * 1000000;
+        q.day_start = days * 86400 * 1000000LL; /* the day in UTC */
     }
     if (count && hb_parse_i64(count, strlen(count), 1, 100, &v) == 0)
         q.count = (int)v;
