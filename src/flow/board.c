@@ -93,9 +93,7 @@ int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
     struct hb_stmt *st;
     struct occupant *occ = NULL;
     int nocc = 0, cap = 0;
-    int rc = hb_org_get(db, unit_id, arena, &unit, err);
-    if (rc == 0 && !unit.unit_type)
-        rc = hb_fail(err, HB_NOT_FOUND, "id", "Enheten finnes ikke");
+    int rc = hb_org_get_unit(db, unit_id, arena, &unit, "id", err);
     if (rc == 0 && (rc = hb_db_stmt(db, SQL_BOARD_STAYS, &st, err)) == 0) {
         hb_stmt_int(st, 1, unit_id);
         while ((rc = hb_stmt_step(st, err)) == 1) {

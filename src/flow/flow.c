@@ -164,9 +164,7 @@ static int unit_update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     struct hb_arena *a = hb_arena_new();
     struct hb_org o;
     struct hb_stmt *st;
-    int rc = hb_org_get(db, w->unit_id, a, &o, err);
-    if (rc == 0 && !o.unit_type)
-        rc = hb_fail(err, HB_NOT_FOUND, "id", "Enhet %lld finnes ikke", (long long)w->unit_id);
+    int rc = hb_org_get_unit(db, w->unit_id, a, &o, "id", err);
     if (rc == 0 && !may_edit(w->u, &o))
         rc = hb_fail(err, HB_FORBIDDEN, NULL,
                      "Bare de som jobber på %s kan endre senger og hva enheten kan behandle",

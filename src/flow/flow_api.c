@@ -35,9 +35,7 @@ int hb_api_unit_get(struct hb_request *req, struct hb_error *err)
         return HB_UNAVAILABLE;
     struct hb_org o;
     json_t *codes = NULL;
-    rc = hb_org_get(db, id, hb_req_arena(req), &o, err);
-    if (rc == 0 && !o.unit_type)
-        rc = hb_fail(err, HB_NOT_FOUND, "id", "Enhet %lld finnes ikke", (long long)id);
+    rc = hb_org_get_unit(db, id, hb_req_arena(req), &o, "id", err);
     if (rc == 0)
         rc = hb_flow_unit_capabilities(db, id, &codes, err);
     hb_store_release(s, db);

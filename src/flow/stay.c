@@ -138,9 +138,7 @@ static int bed_set(struct hb_db *db, int64_t unit_id, int bed, const char *state
 static int unit_for(struct hb_db *db, const struct hb_user *u, int64_t unit_id,
                     struct hb_arena *a, struct hb_org *o, struct hb_error *err)
 {
-    int rc = hb_org_get(db, unit_id, a, o, err);
-    if (rc == HB_NOT_FOUND || (rc == 0 && !o->unit_type))
-        return hb_fail(err, HB_NOT_FOUND, "unitId", "Enheten finnes ikke");
+    int rc = hb_org_get_unit(db, unit_id, a, o, "unitId", err);
     if (rc)
         return rc;
     bool clinician = u->role == HB_ROLE_HOSPITAL || u->role == HB_ROLE_MUNICIPAL;

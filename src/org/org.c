@@ -161,6 +161,15 @@ int hb_org_get(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_o
     return rc < 0 ? rc : 0;
 }
 
+int hb_org_get_unit(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_org *out,
+                    const char *field, struct hb_error *err)
+{
+    int rc = hb_org_get(db, id, arena, out, err);
+    if (rc == HB_NOT_FOUND || (rc == 0 && !out->unit_type))
+        return hb_fail(err, HB_NOT_FOUND, field, "Enheten finnes ikke");
+    return rc;
+}
+
 int hb_org_list(struct hb_db *db, const struct hb_org_query *q, struct hb_arena *arena,
                 struct hb_org **out, int *n, struct hb_error *err)
 {

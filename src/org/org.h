@@ -54,6 +54,10 @@ int hb_org_list(struct hb_db *db, const struct hb_org_query *q, struct hb_arena 
                 struct hb_org **out, int *n, struct hb_error *err);
 int hb_org_get(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_org *out,
                struct hb_error *err);
+/* Like hb_org_get, but the organisation must be a unit: HB_NOT_FOUND naming
+ * field otherwise. */
+int hb_org_get_unit(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_org *out,
+                    const char *field, struct hb_error *err);
 /* Population of each municipality in the latest year: a new JSON object keyed
  * by municipality id, each {"year", "total", "age80"}. */
 int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err);
