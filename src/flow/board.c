@@ -83,8 +83,11 @@ static json_t *stay_json(const struct occupant *o, const char *unit_type, int64_
     return j;
 }
 
-int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
-                  struct hb_arena *arena, json_t **out, struct hb_error *err)
+/* Builds the board; the audit records of the names shown go to *audits for
+ * the caller to write before anything leaves. */
+static int board_build(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
+                       struct hb_arena *arena, json_t **out, struct hb_audit **audits_out,
+                       int *naudit_out, struct hb_error *err)
 {
     struct hb_db *db = hb_store_acquire(s, err);
     if (!db)
@@ -175,13 +178,13 @@ int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
                 .what = hb_arena_printf(arena, "Encounter/%lld", (long long)occ[i].stay_id),
                 .relation = occ[i].relation, .reason = occ[i].reason, .allowed = true};
     }
-    if (rc == 0)
-        rc = hb_audit_write(s, u, audits, (size_t)naudit, err); /* no record, no names */
     if (rc) {
         json_decref(beds);
         json_decref(unplaced);
         return rc;
     }
+    *audits_out = audits;
+    *naudit_out = naudit;
     *out = json_pack("{s:{s:s,s:s,s:s,s:s?,s:s,s:i},s:o,s:o,s:{s:i,s:i,s:i,s:i,s:i,s:i}}",
                      "unit", "id", hb_arena_printf(arena, "%lld", (long long)unit.id), "name",
                      unit.name, "unitType", unit.unit_type, "owner", unit.parent_name, "ownerId",
@@ -190,6 +193,19 @@ int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
                      (int)json_array_size(beds), "free", totals[0], "occupied", totals[1],
                      "reserved", totals[2], "cleaning", totals[3], "closed", totals[4]);
     return 0;
+}
+
+int hb_flow_board(struct hb_store *s, const struct hb_user *u, int64_t unit_id,
+                  struct hb_arena *arena, json_t **out, struct hb_error *err)
+{
+    struct hb_audit *audits;
+    int naudit;
+    int rc = board_build(s, u, unit_id, arena, out, &audits, &naudit, err);
+    if (rc == 0 && (rc = hb_audit_write(s, u, audits, (size_t)naudit, err))) {
+        json_decref(*out); /* no audit record, no names */
+        *out = NULL;
+    }
+    return rc;
 }
 
 static const char SQL_MY_UNITS[] =
@@ -218,9 +234,14 @@ int hb_flow_worklist(struct hb_store *s, const struct hb_user *u, struct hb_aren
     if (rc)
         return rc;
     json_t *list = json_array();
+    /* Only the stays the worklist shows are audited, all in one write. */
+    struct hb_audit *shown = hb_arena_alloc(arena, sizeof(*shown) * 64);
+    int nshown = 0, cap = 64;
     for (int i = 0; i < n; i++) {
         json_t *board;
-        if ((rc = hb_flow_board(s, u, units[i], arena, &board, err))) {
+        struct hb_audit *audits;
+        int naudit;
+        if ((rc = board_build(s, u, units[i], arena, &board, &audits, &naudit, err))) {
             json_decref(list);
             return rc;
         }
@@ -234,8 +255,25 @@ int hb_flow_worklist(struct hb_store *s, const struct hb_user *u, struct hb_aren
                 continue;
             json_array_append_new(list, json_pack("{s:O,s:O,s:O}", "unit", unit, "bed",
                                                   json_object_get(bed, "number"), "stay", stay));
+            const char *what = hb_arena_printf(arena, "Encounter/%s",
+                                               json_string_value(json_object_get(stay, "id")));
+            for (int a = 0; a < naudit; a++) {
+                if (strcmp(audits[a].what, what) != 0)
+                    continue;
+                if (nshown == cap) {
+                    struct hb_audit *more = hb_arena_alloc(arena, sizeof(*more) * (size_t)cap * 2);
+                    memcpy(more, shown, sizeof(*more) * (size_t)cap);
+                    shown = more;
+                    cap *= 2;
+                }
+                shown[nshown++] = audits[a];
+            }
         }
         json_decref(board);
+    }
+    if ((rc = hb_audit_write(s, u, shown, (size_t)nshown, err))) {
+        json_decref(list);
+        return rc;
     }
     *out = list;
     return 0;

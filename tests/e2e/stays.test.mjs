@@ -73,7 +73,11 @@ test('the bed board: every bed, names only with a relation, flags with their sou
 });
 
 test('the worklist: flagged stays in my units, with their sources', async () => {
+  const audited = () => Number(q("SELECT COUNT(*) FROM audit_log WHERE action = 'board'"));
+  const before = audited();
   const r = await nurse.get('/api/worklist');
+  assert.equal(audited() - before, r.json.items.filter((w) => w.stay.patient).length,
+    'only the stays the worklist shows are audited');
   assert.equal(r.status, 200);
   const long = Number(q(`SELECT COUNT(*) FROM stay WHERE unit_id = ${kad} AND end_at IS NULL
     AND start_at < ${Date.now() * 1000 - 3 * 86400e6}`));
