@@ -382,6 +382,8 @@ static enum MHD_Result send_response(struct hb_request *req)
     return ret;
 }
 
+enum { DRAIN_FACTOR = 16 };
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -406,10 +408,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         int64_t n = 0;
         if (cl && hb_parse_i64(cl, strlen(cl), 0, INT64_MAX, &n) == 0 &&
             (uint64_t)n > srv->cfg->body_max) {
-            /* Refuse before reading the body; the connection is closed after. */
             req->too_large = true;
-            dispatch(req);
-            return send_response(req);
+            /* A body up to DRAIN_FACTOR times the limit is read and dropped so
+             * the client, still sending, reliably gets the 413 instead of a
+             * reset connection; a larger one is refused before it is read
+             * (and the connection closed). */
+            if ((uint64_t)n / DRAIN_FACTOR > srv->cfg->body_max) {
+                dispatch(req);
+                return send_response(req);
+            }
         }
         return MHD_YES;
     }
