@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "careplan/careplan.h"
 #include "cli.h"
 #include "core/banned.h"
 #include "org/org.h"
@@ -179,9 +180,11 @@ static const struct hb_opt user_opts[] = {
     {"username", "U", "login name: lowercase letters, digits, . - _"},
     {"name", "\"Full Name\"", "the person's full name"},
     {"role", "ROLE",
-     "admin, hospital-clinician, municipal-clinician, allocation-office, gp, analyst or patient"},
+     "admin, hospital-clinician, municipal-clinician, allocation-office, gp, analyst, patient "
+     "or relative"},
     {"org", "ORG_ID", "the organisation the user works for (see `org list`)"},
-    {"patient", "PATIENT_ID", "role patient only: the user's own patient record"},
+    {"patient", "PATIENT_ID",
+     "roles patient and relative only: the user's own patient record, or whose relative"},
     {NULL, NULL, NULL},
 };
 
@@ -197,7 +200,8 @@ static int cmd_user(int argc, char **argv)
     enum hb_role role;
     if (hb_role_parse(hb_cli_get(&cli, "role", NULL), &role) != 0)
         return hb_cli_die("user add: --role must be one of admin, hospital-clinician, "
-                          "municipal-clinician, allocation-office, gp, analyst, patient");
+                          "municipal-clinician, allocation-office, gp, analyst, patient, "
+                          "relative");
     int64_t org, patient;
     if (!hb_cli_get(&cli, "org", NULL))
         return hb_cli_die("user add: --org is required (see `helsebro org list`)");
@@ -257,6 +261,61 @@ static int cmd_token(int argc, char **argv)
     return 0;
 }
 
+static const struct hb_opt rates_opts[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {"nok-per-km", "NOK", "price of a km of travel avoided, e.g. 3.50 (default: unchanged)"},
+    {"co2-g-per-km", "GRAMS", "grams of CO2 per km avoided (default: unchanged)"},
+    {NULL, NULL, NULL},
+};
+
+/* "3.50" or "3,5" kroner into øre; -1 when it is not an amount. */
+static int64_t parse_ore(const char *s)
+{
+    size_t whole = strspn(s, "0123456789"), dec = 0;
+    int64_t kr = 0, ore = 0;
+    if (!whole || whole > 4 || hb_parse_i64(s, whole, 0, 9999, &kr) != 0)
+        return -1;
+    if (s[whole] == '.' || s[whole] == ',') {
+        dec = strspn(s + whole + 1, "0123456789");
+        if (dec < 1 || dec > 2 || s[whole + 1 + dec] ||
+            hb_parse_i64(s + whole + 1, dec, 0, 99, &ore) != 0)
+            return -1;
+        if (dec == 1)
+            ore *= 10;
+    } else if (s[whole]) {
+        return -1;
+    }
+    return kr * 100 + ore;
+}
+
+static int cmd_rates(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "rates",
+                     "Show or set the rates that price the travel a co-consultation avoids.",
+                     rates_opts, argc, argv))
+        return cli.exit_code;
+    int64_t ore = 0, co2 = 0;
+    const char *nok = hb_cli_get(&cli, "nok-per-km", NULL);
+    if (nok && ((ore = parse_ore(nok)) <= 0))
+        return hb_cli_die("rates: --nok-per-km must be an amount in NOK such as 3.50");
+    if (hb_cli_int(&cli, "co2-g-per-km", 0, 1, 10000, &co2))
+        return 2;
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "rates", &s, &applied))
+        return 1;
+    struct hb_error err = {0};
+    int64_t ore_now = 0, co2_now = 0;
+    int rc = hb_care_rates(s, ore, co2, &ore_now, &co2_now, &err);
+    hb_store_free(s);
+    if (rc)
+        return hb_cli_die("rates: %s", err.message);
+    printf("Reisesatser: %lld,%02lld kr per km, %lld g CO2 per km\n", (long long)(ore_now / 100),
+           (long long)(ore_now % 100), (long long)co2_now);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(int, char **);
@@ -269,6 +328,7 @@ static const struct {
     {"gen", cmd_gen, "generate synthetic flow at scale for benchmarks (gen flow)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},
+    {"rates", cmd_rates, "show or set the travel rates for co-consultations"},
 };
 
 static void usage(FILE *f)

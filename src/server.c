@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "auth/auth_api.h"
+#include "careplan/careplan_api.h"
 #include "cli.h"
 #include "core/banned.h"
 #include "discharge/discharge_api.h"
@@ -35,6 +36,11 @@ static int healthz(struct hb_request *req, struct hb_error *err)
 #define ADMIN HB_ROLE_BIT(HB_ROLE_ADMIN)
 #define NOT_PATIENT (STAFF | HB_ROLE_BIT(HB_ROLE_ANALYST) | ADMIN)
 #define CLINICIAN (HB_ROLE_BIT(HB_ROLE_HOSPITAL) | HB_ROLE_BIT(HB_ROLE_MUNICIPAL))
+#define CARE (CLINICIAN | HB_ROLE_BIT(HB_ROLE_GP))
+#define PERSON (HB_ROLE_BIT(HB_ROLE_PATIENT) | HB_ROLE_BIT(HB_ROLE_RELATIVE))
+#define CARE_OR_PATIENT (CARE | HB_ROLE_BIT(HB_ROLE_PATIENT))
+#define CARE_OR_PERSON (CARE | PERSON)
+#define NOT_PERSON (STAFF | HB_ROLE_BIT(HB_ROLE_ANALYST) | ADMIN)
 
 /* clang-format off */
 static const struct hb_route routes[] = {
@@ -65,6 +71,26 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/discharge-ready/{id}",          hb_api_discharge_get,     0, STAFF},
     {"POST", "/api/discharge-ready/{id}/messages", hb_api_discharge_message, JSON, STAFF},
     {"GET",  "/api/audit/emergency",               hb_api_emergency_report,  0, ADMIN},
+    {"GET",  "/api/patients/{id}/plan",            hb_api_plan_get,          0, STAFF | PERSON},
+    {"POST", "/api/patients/{id}/plan",            hb_api_plan_create,       JSON, CARE},
+    {"POST", "/api/patients/{id}/measurements",    hb_api_measure_add,       JSON, CARE_OR_PATIENT},
+    {"PUT",  "/api/plans/{id}",                    hb_api_plan_update,       JSON, CARE_OR_PATIENT},
+    {"POST", "/api/plans/{id}/items",              hb_api_item_add,          JSON, CARE_OR_PATIENT},
+    {"PUT",  "/api/items/{id}",                    hb_api_item_update,       JSON, CARE_OR_PATIENT},
+    {"GET",  "/api/plans/{id}/messages",           hb_api_messages,          0, CARE_OR_PERSON},
+    {"POST", "/api/plans/{id}/messages",           hb_api_message_add,       JSON, CARE_OR_PERSON},
+    {"POST", "/api/plans/{id}/consultations",      hb_api_consult_book,      JSON, CARE},
+    {"GET",  "/api/consultations/totals",          hb_api_consult_totals,    0, 0},
+    {"PUT",  "/api/consultations/{id}",            hb_api_consult_record,    JSON, CARE},
+    {"GET",  "/api/questions",                     hb_api_questions,         0, CARE},
+    {"GET",  "/api/teams",                         hb_api_teams,             0, NOT_PERSON},
+    {"POST", "/api/teams",                         hb_api_team_create,       JSON, CARE | ADMIN},
+    {"GET",  "/api/teams/overview",                hb_api_teams_overview,    0, NOT_PERSON},
+    {"POST", "/api/teams/{id}/members",            hb_api_member_add,        JSON, CARE | ADMIN},
+    {"PUT",  "/api/members/{id}",                  hb_api_member_update,     JSON, CARE | ADMIN},
+    {"GET",  "/api/consents",                      hb_api_consents,          0, PERSON},
+    {"PUT",  "/api/consents",                      hb_api_consent_set,       JSON, HB_ROLE_BIT(HB_ROLE_PATIENT)},
+    {"GET",  "/api/my-work",                       hb_api_my_work,           0, 0},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
     {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},
     {"POST", "/fhir/Patient",                      hb_fhir_patient_create,   FHIR | JSON, STAFF},
@@ -81,6 +107,21 @@ static const struct hb_route routes[] = {
     {"GET",  "/fhir/Flag",                         hb_fhir_flag_search,      FHIR, STAFF},
     {"GET",  "/fhir/Flag/{id}",                    hb_fhir_flag_read,        FHIR, STAFF},
     {"GET",  "/fhir/AuditEvent",                   hb_fhir_audit_search,     FHIR, ADMIN},
+#define CARE_ROUTES(name, path)                                                              \
+    {"GET",  "/fhir/" path,                        hb_fhir_##name##_search,  FHIR, NOT_ANALYST}, \
+    {"POST", "/fhir/" path,                        hb_fhir_##name##_create,  FHIR | JSON, CARE}, \
+    {"GET",  "/fhir/" path "/{id}",                hb_fhir_##name##_read,    FHIR, NOT_ANALYST}, \
+    {"PUT",  "/fhir/" path "/{id}",                hb_fhir_##name##_update,  FHIR | JSON, CARE}, \
+    {"GET",  "/fhir/" path "/{id}/_history",       hb_fhir_##name##_history, FHIR, NOT_ANALYST}, \
+    {"GET",  "/fhir/" path "/{id}/_history/{vid}", hb_fhir_##name##_vread,   FHIR, NOT_ANALYST},
+    CARE_ROUTES(careteam, "CareTeam")
+    CARE_ROUTES(careplan, "CarePlan")
+    CARE_ROUTES(goal, "Goal")
+    CARE_ROUTES(condition, "Condition")
+    CARE_ROUTES(task, "Task")
+    CARE_ROUTES(communication, "Communication")
+    CARE_ROUTES(appointment, "Appointment")
+#undef CARE_ROUTES
 };
 /* clang-format on */
 

@@ -135,9 +135,9 @@ int hb_auth_user_add(struct hb_store *s, const char *username, const char *name,
     if (pl < HB_PASSWORD_MIN || pl > HB_PASSWORD_MAX)
         return hb_fail(err, HB_INVALID, "password", "passordet må være %d-%d tegn",
                        HB_PASSWORD_MIN, HB_PASSWORD_MAX);
-    if ((role == HB_ROLE_PATIENT) != (patient_id != 0))
+    if ((role == HB_ROLE_PATIENT || role == HB_ROLE_RELATIVE) != (patient_id != 0))
         return hb_fail(err, HB_INVALID, "patient",
-                       "en pasientbruker trenger --patient, andre roller ikke");
+                       "pasienter og pårørende trenger --patient, andre roller ikke");
     char hash[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)

@@ -16,7 +16,8 @@
     X(ALLOCATION, "allocation-office", "Tildelingskontor")                        \
     X(GP, "gp", "Fastlege")                                                       \
     X(ANALYST, "analyst", "Sekretariat/analytiker")                               \
-    X(PATIENT, "patient", "Pasient")
+    X(PATIENT, "patient", "Pasient")                                              \
+    X(RELATIVE, "relative", "Pårørende")
 
 enum hb_role {
 #define HB_ROLE_ENUM(e, name, label) HB_ROLE_##e,
@@ -42,7 +43,7 @@ struct hb_user {
     const char *org_name;
     int64_t municipality_id; /* the municipality the user works for, or 0 */
     bool org_is_unit;        /* the organisation is a unit (ward, KAD, ...) */
-    int64_t patient_id;      /* role patient: their own record */
+    int64_t patient_id;      /* role patient: their own record; relative: whose relative */
     bool via_token;          /* Authorization: Bearer */
     const char *csrf;        /* session's CSRF token (NULL for tokens) */
 };
@@ -95,7 +96,8 @@ struct hb_patient_ref {
 };
 
 /* Decides whether u may access patient p. On 0, *relation names the relation
- * ("self", "municipality", "gp", "stay", "discharge-notice", "emergency") and *reason the emergency
+ * ("self", "municipality", "gp", "stay", "discharge-notice", "care-team",
+ * "advice-request", "co-consultation", "emergency") and *reason the emergency
  * reason or NULL (both static or arena strings). HB_FORBIDDEN otherwise. */
 int hb_policy_check(struct hb_db *db, const struct hb_user *u, const struct hb_patient_ref *p,
                     struct hb_arena *arena, const char **relation, const char **reason,

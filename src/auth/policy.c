@@ -1,6 +1,8 @@
 /* The access policy ("tjenstlig behov"): a user reaches a patient's data only
- * through a relation. Each relation is one row in the table below; later
- * modules (care teams, discharge-ready notices) add theirs here. */
+ * through a relation. Each relation is one row in the table below; a module
+ * whose data makes a relation (stays, discharge-ready notices, care teams,
+ * questions to a specialist, co-consultations) adds its row here. Relatives
+ * have none: what they see is the patient's consent, checked by careplan. */
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +84,85 @@ static int rel_discharge(struct relation_ctx *c, struct hb_error *err)
     return rc;
 }
 
+/* Runs a relation query whose parameters are the patient, the user and, when
+ * since is not 0, a time; 1 when it finds a row. */
+static int rel_query(struct relation_ctx *c, const char *sql, int64_t since,
+                     struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(c->db, sql, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, c->p->id);
+    hb_stmt_int(st, 2, c->u->id);
+    if (since)
+        hb_stmt_int(st, 3, since);
+    rc = hb_stmt_step(st, err);
+    hb_stmt_done(st);
+    return rc;
+}
+
+static bool clinical_staff(const struct hb_user *u)
+{
+    return u->role == HB_ROLE_HOSPITAL || u->role == HB_ROLE_MUNICIPAL || u->role == HB_ROLE_GP;
+}
+
+/* A member today of the team that owns the patient's active plan, or of the
+ * standing team that team belongs to. Days compare as "YYYY-MM-DD" text. */
+static const char SQL_TEAM_REL[] =
+    "SELECT 1 FROM care_plan p JOIN care_team t ON t.id = p.team_id"
+    " JOIN care_member m ON m.team_id = t.id OR m.team_id = t.parent_id"
+    " WHERE p.patient_id = ? AND p.status = 'active' AND m.user_id = ?"
+    " AND m.from_day <= ? AND (m.to_day IS NULL OR m.to_day >= ?) LIMIT 1";
+
+static int rel_team(struct relation_ctx *c, struct hb_error *err)
+{
+    if (!clinical_staff(c->u))
+        return 0;
+    char today[16];
+    hb_local_date(c->now, today, sizeof(today));
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(c->db, SQL_TEAM_REL, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, c->p->id);
+    hb_stmt_int(st, 2, c->u->id);
+    hb_stmt_text(st, 3, today);
+    hb_stmt_text(st, 4, today);
+    rc = hb_stmt_step(st, err);
+    hb_stmt_done(st);
+    return rc;
+}
+
+/* An open "ask the specialist" question about the patient addressed to the
+ * user's organisation or the organisation it belongs to. */
+static const char SQL_ADVICE_REL[] =
+    "SELECT 1 FROM care_message m, app_user u JOIN org o ON o.id = u.org_id"
+    " WHERE m.patient_id = ? AND u.id = ? AND m.kind = 'question'"
+    " AND m.status = 'in-progress' AND (m.to_org_id = o.id OR m.to_org_id = o.parent_id)"
+    " LIMIT 1";
+
+static int rel_advice(struct relation_ctx *c, struct hb_error *err)
+{
+    if (c->u->role != HB_ROLE_HOSPITAL)
+        return 0;
+    return rel_query(c, SQL_ADVICE_REL, 0, err);
+}
+
+/* Invited to a co-consultation about the patient that is coming or was held
+ * within the last week. */
+static const char SQL_CONSULT_REL[] =
+    "SELECT 1 FROM consultation c JOIN consultation_participant p ON p.consultation_id = c.id"
+    " WHERE c.patient_id = ? AND p.user_id = ? AND c.status <> 'cancelled'"
+    " AND c.start_at > ? LIMIT 1";
+
+static int rel_consult(struct relation_ctx *c, struct hb_error *err)
+{
+    if (!clinical_staff(c->u))
+        return 0;
+    return rel_query(c, SQL_CONSULT_REL, c->now - 7LL * 86400 * 1000000, err);
+}
+
 static const struct {
     const char *name;
     relation_fn fn;
@@ -91,6 +172,9 @@ static const struct {
     {"gp", rel_gp},
     {"stay", rel_stay},
     {"discharge-notice", rel_discharge},
+    {"care-team", rel_team},
+    {"advice-request", rel_advice},
+    {"co-consultation", rel_consult},
 };
 
 static const char SQL_EMERGENCY_GET[] =
@@ -113,7 +197,7 @@ int hb_policy_check(struct hb_db *db, const struct hb_user *u, const struct hb_p
             return 0;
         }
     }
-    if (u->role != HB_ROLE_PATIENT && u->role != HB_ROLE_ANALYST) {
+    if (u->role != HB_ROLE_PATIENT && u->role != HB_ROLE_ANALYST && u->role != HB_ROLE_RELATIVE) {
         struct hb_stmt *st;
         int rc = hb_db_stmt(db, SQL_EMERGENCY_GET, &st, err);
         if (rc)
@@ -181,7 +265,7 @@ static int emergency_tx(struct hb_db *db, void *arg, struct hb_error *err)
 int hb_policy_emergency(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
                         const char *reason, struct hb_error *err)
 {
-    if (u->role == HB_ROLE_PATIENT || u->role == HB_ROLE_ANALYST)
+    if (u->role == HB_ROLE_PATIENT || u->role == HB_ROLE_ANALYST || u->role == HB_ROLE_RELATIVE)
         return hb_fail(err, HB_FORBIDDEN, NULL, "Rollen din kan ikke bruke nødtilgang");
     size_t n = reason ? strlen(reason) : 0;
     if (n < 10 || n > 1000)

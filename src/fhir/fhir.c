@@ -143,6 +143,7 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
                         "read", "code", "search-type", "searchParam", "name", "patient", "type",
                         "reference", "documentation",
                         "Discharge-ready cases (utskrivningsklare): one Flag per case"));
+    hb__fhir_care_capabilities(rest);
     json_array_append_new(
         rest, json_pack("{s:s,s:s,s:[{s:s}],s:[{s:s,s:s},{s:s,s:s}]}", "type", "AuditEvent",
                         "profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent",

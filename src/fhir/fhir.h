@@ -27,4 +27,23 @@ int hb_fhir_encounter_search(struct hb_request *req, struct hb_error *err);
 int hb_fhir_flag_read(struct hb_request *req, struct hb_error *err);
 int hb_fhir_flag_search(struct hb_request *req, struct hb_error *err);
 
+/* The shared-care resources (careplan module): name for the handlers, and the
+ * careplan type. Each gets _read, _vread, _history, _search, _create, _update. */
+#define HB_FHIR_CARE_TYPES(X)                                                      \
+    X(careteam, HB_CARE_TEAM)                                                      \
+    X(careplan, HB_CARE_PLAN)                                                      \
+    X(goal, HB_CARE_GOAL)                                                          \
+    X(condition, HB_CARE_CONDITION)                                                \
+    X(task, HB_CARE_TASK)                                                          \
+    X(communication, HB_CARE_COMMUNICATION)                                        \
+    X(appointment, HB_CARE_APPOINTMENT)
+#define HB_FHIR_CARE_DECL(name, type)                                              \
+    int hb_fhir_##name##_read(struct hb_request *req, struct hb_error *err);      \
+    int hb_fhir_##name##_vread(struct hb_request *req, struct hb_error *err);     \
+    int hb_fhir_##name##_history(struct hb_request *req, struct hb_error *err);   \
+    int hb_fhir_##name##_search(struct hb_request *req, struct hb_error *err);    \
+    int hb_fhir_##name##_create(struct hb_request *req, struct hb_error *err);    \
+    int hb_fhir_##name##_update(struct hb_request *req, struct hb_error *err);
+HB_FHIR_CARE_TYPES(HB_FHIR_CARE_DECL)
+
 #endif

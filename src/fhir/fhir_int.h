@@ -37,4 +37,7 @@ int hb__fhir_policed(struct hb_db *db, const struct hb_user *u, hb__fhir_loader 
 int hb__fhir_read_policed(struct hb_request *req, hb__fhir_loader load, const char *rtype,
                           struct hb_error *err);
 
+/* Appends the shared-care resources to the CapabilityStatement's rest.resource. */
+void hb__fhir_care_capabilities(json_t *rest);
+
 #endif

@@ -605,7 +605,8 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
     static const struct {
         const char *username, *name;
         enum hb_role role;
-        int org; /* 0 fellesskap, 1 med ward, 2 KAD, 3 Alver, 4 patient, 5 joint unit */
+        int org; /* 0 fellesskap, 1 med ward, 2 KAD, 3 Alver, 4 patient, 5 joint unit,
+                    6 home care Alver */
         const char *what;
     } users[] = {
         {"admin", "Astrid Admin", HB_ROLE_ADMIN, 0, "administrator for helsefellesskapet"},
@@ -619,6 +620,11 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
          "sykepleier, Felles akuttenhet Nordhordland (modell B)"},
         {"analytiker", "Siri Sekretariat", HB_ROLE_ANALYST, 0, "sekretariatet/analyse"},
         {"pasient", "Ingrid Marie Haugland", HB_ROLE_PATIENT, 4, "pasient i Alver"},
+        {"spesialist", "Dr. Harald Spesialist", HB_ROLE_HOSPITAL, 1,
+         "lege, Medisinsk avdeling, Haukeland"},
+        {"hjemmesykepleier", "Hanne Heimeteneste", HB_ROLE_MUNICIPAL, 6,
+         "hjemmesykepleier, Heimetenesta Alver"},
+        {"parorende", "Per Haugland", HB_ROLE_RELATIVE, 4, "pårørende, sønn av Ingrid"},
     };
     if (out) {
         fprintf(out, "Demo-innlogginger (passord for alle: %s):\n", HB_DEMO_PASSWORD);
@@ -629,15 +635,18 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
                       : users[i].org == 1 ? d.ward_med
                       : users[i].org == 2 ? d.kad
                       : users[i].org == 5 ? d.joint
+                      : users[i].org == 6 ? d.home_alver
                                           : d.muni[0];
-        int64_t patient = users[i].role == HB_ROLE_PATIENT ? d.patient_demo : 0;
+        int64_t patient =
+            users[i].role == HB_ROLE_PATIENT || users[i].role == HB_ROLE_RELATIVE ? d.patient_demo
+                                                                                  : 0;
         if ((rc = hb_auth_user_add(s, users[i].username, users[i].name, users[i].role, org,
                                    patient, HB_DEMO_PASSWORD, NULL, err)))
             return rc;
         if (out)
             fprintf(out, "  %-22s %s\n", users[i].username, users[i].what);
     }
-    return 0;
+    return hb__seed_care(s, d.patient_demo, d.home_alver, d.ward_med, err);
 }
 
 static const char SQL_MUNI_BY_NR[] =

@@ -21,4 +21,10 @@ struct hb__band {
 extern const struct hb__band hb__bands[];
 extern const int hb__nbands;
 
+/* The demo's shared care (teams, plans, messages, co-consultations), written
+ * through the careplan module as the demo users. */
+#include "../store/store.h"
+int hb__seed_care(struct hb_store *s, int64_t demo_patient, int64_t home_org, int64_t ward,
+                  struct hb_error *err);
+
 #endif

@@ -79,7 +79,8 @@ test('CapabilityStatement lists exactly what works', async () => {
   const cs = valid(await alver.capabilityStatement());
   assert.equal(cs.fhirVersion, '4.0.1');
   const byType = Object.fromEntries(cs.rest[0].resource.map((r) => [r.type, r]));
-  assert.deepEqual(Object.keys(byType).sort(), ['AuditEvent', 'Encounter', 'Flag', 'Location', 'Organization', 'Patient']);
+  assert.deepEqual(Object.keys(byType).sort(), ['Appointment', 'AuditEvent', 'CarePlan', 'CareTeam', 'Communication',
+    'Condition', 'Encounter', 'Flag', 'Goal', 'Location', 'Organization', 'Patient', 'Task']);
   assert.deepEqual(byType.Encounter.searchParam.map((p) => p.name).sort(), ['_count', 'date', 'location', 'patient', 'status']);
   assert.deepEqual(byType.Patient.interaction.map((i) => i.code).sort(),
     ['create', 'history-instance', 'read', 'search-type', 'update', 'vread']);
