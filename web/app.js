@@ -1,66 +1,23 @@
 // Helsebro web UI: plain ES module, no build step. Text is Norwegian (bokmål).
 
-const main = document.getElementById('main');
-const state = { me: null };
+import { state, el, api, show, isStaff, setUnauthorizedHandler } from './ui.js';
+import { showPlan, workCards, showTeams, showConsents, planLinkFor } from './careplan.js';
 
-// ---- helpers ----
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return e;
-}
-
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.error?.message || `Feil ${status}`);
-    this.status = status;
-    this.field = body?.error?.field;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && state.me?.csrfToken) headers['X-CSRF-Token'] = state.me.csrfToken;
-  const res = await fetch(path, {
-    method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    if (res.status === 401 && path !== '/api/login') {
-      state.me = null;
-      renderChrome();
-      showLogin('Økten er utløpt eller du er ikke logget inn. Logg inn på nytt.');
-    }
-    throw new ApiError(res.status, data);
-  }
-  return data;
-}
-
-function show(...nodes) {
-  main.replaceChildren(...nodes);
-  main.focus();
-}
-
-function isStaff() {
-  return ['hospital-clinician', 'municipal-clinician', 'allocation-office', 'gp'].includes(state.me?.role);
-}
+setUnauthorizedHandler(() => {
+  state.me = null;
+  renderChrome();
+  showLogin('Økten er utløpt eller du er ikke logget inn. Logg inn på nytt.');
+});
 
 const relationLabels = {
   self: 'egen journal', municipality: 'bor i din kommune', gp: 'på din fastlegeliste',
-  stay: 'innlagt i din enhet', emergency: 'nødtilgang',
+  stay: 'innlagt i din enhet', emergency: 'nødtilgang', 'care-team': 'med i teamet rundt pasienten',
+  'advice-request': 'spørsmål til din avdeling', 'co-consultation': 'invitert til samkonsultasjon',
+  'discharge-notice': 'meldt utskrivningsklar til din kommune',
 };
+
+const isPerson = () => ['patient', 'relative'].includes(state.me?.role);
+const inCare = () => ['gp', 'hospital-clinician', 'municipal-clinician'].includes(state.me?.role);
 
 // ---- chrome ----
 function renderChrome() {
@@ -70,7 +27,9 @@ function renderChrome() {
   for (const a of nav.querySelectorAll('[data-staff]')) a.hidden = !isStaff();
   for (const a of nav.querySelectorAll('[data-patient]')) a.hidden = state.me?.role !== 'patient';
   for (const a of nav.querySelectorAll('[data-admin]')) a.hidden = state.me?.role !== 'admin';
-  for (const a of nav.querySelectorAll('[data-notpatient]')) a.hidden = !state.me || state.me.role === 'patient';
+  for (const a of nav.querySelectorAll('[data-notpatient]')) a.hidden = !state.me || isPerson();
+  for (const a of nav.querySelectorAll('[data-care]')) a.hidden = !state.me || isPerson();
+  for (const a of nav.querySelectorAll('[data-person]')) a.hidden = !isPerson();
   for (const a of nav.querySelectorAll('[data-discharge]')) a.hidden = !dischargeSide();
   const here = location.hash.split('/').slice(0, 2).join('/');
   for (const a of nav.querySelectorAll('a')) {
@@ -137,16 +96,24 @@ function showStart() {
   const ul = el('ul');
   if (isStaff()) ul.append(el('li', {}, el('a', { href: '#/sok' }, 'Søk etter en pasient')));
   if (me.role === 'patient') {
-    ul.append(el('li', {}, el('a', { href: `#/pasient/${me.patientId}` }, 'Se opplysningene mine')),
-      el('li', {}, el('a', { href: '#/min-logg' }, 'Se hvem som har sett journalen min')));
+    ul.append(el('li', {}, planLinkFor(me.patientId, 'Min plan: hva som er viktig for meg, mål og oppgaver')),
+      el('li', {}, el('a', { href: `#/pasient/${me.patientId}` }, 'Se opplysningene mine')),
+      el('li', {}, el('a', { href: '#/min-logg' }, 'Se hvem som har sett journalen min')),
+      el('li', {}, el('a', { href: '#/samtykke' }, 'Bestem hva pårørende kan se')));
   }
-  if (me.role !== 'patient') ul.append(el('li', {}, el('a', { href: '#/kapasitet' }, 'Se ledige senger og hva enhetene kan behandle')));
+  if (me.role === 'relative') {
+    ul.append(el('li', {}, planLinkFor(me.patientId, 'Planen til den du er pårørende for')),
+      el('li', {}, el('a', { href: '#/samtykke' }, 'Se hva du har fått tilgang til')));
+  }
+  if (inCare()) ul.append(el('li', {}, el('a', { href: '#/team' }, 'Teamene og pasientene deres')));
+  if (!isPerson()) ul.append(el('li', {}, el('a', { href: '#/kapasitet' }, 'Se ledige senger og hva enhetene kan behandle')));
   if (me.orgIsUnit) ul.append(el('li', {}, el('a', { href: `#/enhet/${me.orgId}` }, `Sengeoversikt for ${me.orgName}`)));
   if (dischargeSide()) ul.append(el('li', {}, el('a', { href: '#/utskrivningsklare' }, 'Utskrivningsklare pasienter')));
   if (me.role === 'admin') ul.append(el('li', {}, el('a', { href: '#/nodtilgang' }, 'Følg opp nødtilganger')));
   ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
   links.append(ul);
   items.push(links);
+  if (inCare() || isPerson()) items.push(workCards());
   if (isStaff()) {
     const work = el('div', { class: 'card', id: 'worklist' }, el('h2', {}, 'Arbeidsliste: opphold som skal følges opp'),
       el('p', { class: 'muted' }, 'Henter …'));
@@ -295,7 +262,8 @@ async function showPatient(id) {
       el('dt', {}, 'Kjønn'), el('dd', {}, p.sex),
       el('dt', {}, 'Bostedskommune'), el('dd', {}, p.municipality ? `${p.municipality} (${p.kommunenummer})` : 'Ukjent'),
       el('dt', {}, 'Din tilgang'), el('dd', {}, relationLabels[p.relation] || p.relation),
-      el('dt', {}, 'Sist endret'), el('dd', {}, `${p.updatedLocal} (versjon ${p.version})`))),
+      el('dt', {}, 'Sist endret'), el('dd', {}, `${p.updatedLocal} (versjon ${p.version})`)),
+      el('p', {}, planLinkFor(id, 'Åpne den felles planen'))),
     el('h2', {}, 'Tilgangslogg'),
     el('p', { class: 'muted' }, 'Hvem som har sett eller endret opplysningene, nyeste først.'),
     log);
@@ -816,14 +784,17 @@ async function route() {
     if (page === 'sok' && isStaff()) showSearch(decodeURIComponent(arg || ''));
     else if (page === 'pasient' && arg) await showPatient(arg);
     else if (page === 'organisasjon') await showOrgs();
-    else if (page === 'kapasitet' && state.me.role !== 'patient') await showCapacity();
-    else if (page === 'enhet' && arg && state.me.role !== 'patient') await showBoard(arg);
-    else if (page === 'finn-plass' && state.me.role !== 'patient') await showFindPlace();
+    else if (page === 'kapasitet' && !isPerson()) await showCapacity();
+    else if (page === 'enhet' && arg && !isPerson()) await showBoard(arg);
+    else if (page === 'finn-plass' && !isPerson()) await showFindPlace();
     else if (page === 'utskrivningsklare' && dischargeSide()) await showDischargeList();
     else if (page === 'utskrivningsklar' && arg && dischargeSide()) await showDischargeCase(arg);
-    else if (page === 'oppgjor' && state.me.role !== 'patient') await showStatement(arg);
-    else if (page === 'oppgjor-felles' && arg && state.me.role !== 'patient') await showJointSettlement(arg);
+    else if (page === 'oppgjor' && !isPerson()) await showStatement(arg);
+    else if (page === 'oppgjor-felles' && arg && !isPerson()) await showJointSettlement(arg);
     else if (page === 'min-logg') await showMyLog();
+    else if (page === 'plan' && arg) await showPlan(arg);
+    else if (page === 'team' && !isPerson()) await showTeams();
+    else if (page === 'samtykke' && isPerson()) await showConsents();
     else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();
     else showStart();
   } catch (e) {

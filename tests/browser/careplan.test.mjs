@@ -1,0 +1,121 @@
+// Shared care in a real browser: the GP adds a task to the plan, the
+// home-care nurse finds it in her worklist and completes it, and the patient
+// reads the plan, writes what matters to her and reports a measurement.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { newDatabase, seedDemo, startServer, PASSWORD } from '../lib/server.mjs';
+
+let db;
+let srv;
+let browser;
+const shots = process.env.HB_TEST_OUT || '/tmp';
+
+before(async () => {
+  db = newDatabase('browsercare');
+  seedDemo(db);
+  srv = await startServer(db);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function login(page, username) {
+  await page.goto(srv.base + '/');
+  await page.getByLabel('Brukernavn').fill(username);
+  await page.getByLabel('Passord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('heading', { name: /^Hei, / }).waitFor();
+}
+
+function collectErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('response', (r) => { if (r.status() >= 500 || r.status() === 404) errors.push(`${r.status()} ${r.url()}`); });
+  return errors;
+}
+
+const TASK = 'Ta med blodtrykksmåleren til kontrollen';
+
+test('a GP adds a task for the home-care nurse in the patient\'s plan', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'fastlege');
+  await page.getByRole('link', { name: 'Pasientsøk' }).click();
+  await page.getByLabel('Navn eller fødselsnummer').fill('Ingrid Haugland');
+  await page.keyboard.press('Enter');
+  await page.getByRole('link', { name: 'Haugland, Ingrid Marie' }).click();
+  await page.getByRole('link', { name: 'Åpne den felles planen' }).click();
+  await page.getByRole('heading', { name: /Felles plan for Ingrid/ }).waitFor();
+  assert.match(await page.locator('#what-matters').innerText(), /bo hjemme/);
+  assert.match(await page.locator('#team').innerText(), /Hanne Heimeteneste[\s\S]*koordinator/);
+  const tasks = page.locator('#tasks');
+  await tasks.getByLabel('Hva skal gjøres').fill(TASK);
+  await tasks.getByLabel('Ansvarlig').selectOption({ label: 'Hanne Heimeteneste (Hjemmesykepleier)' });
+  const tomorrow = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() + 86400000));
+  await tasks.getByLabel('Frist').fill(tomorrow);
+  await tasks.getByRole('button', { name: 'Legg til oppgave' }).click();
+  const row = page.locator('#tasks tr', { hasText: TASK });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Hanne Heimeteneste/);
+  assert.match(await row.innerText(), /\d\d\.\d\d\.\d{4}/, 'the due date in Norwegian form');
+  assert.equal(db.query(`SELECT status FROM care_item WHERE text = '${TASK}'`), 'requested');
+  await page.screenshot({ path: `${shots}/careplan-gp.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the home-care nurse sees it in her worklist and completes it', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'hjemmesykepleier');
+  const item = page.locator('#my-work li', { hasText: TASK });
+  await item.waitFor();
+  assert.match(await item.innerText(), /Ingrid Marie Haugland/);
+  assert.match(await page.locator('#my-work').innerText(), /Planer endret siden du så sist/);
+  await page.screenshot({ path: `${shots}/careplan-worklist.png`, fullPage: true });
+  await item.getByRole('button', { name: 'Utført' }).click();
+  await page.locator('#my-work li', { hasText: TASK }).waitFor({ state: 'detached' });
+  assert.equal(db.query(`SELECT status FROM care_item WHERE text = '${TASK}'`), 'completed');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the patient reads her plan, writes what matters to her and reports her weight', async () => {
+  const context = await browser.newContext({ viewport: { width: 820, height: 1180 } }); // a tablet
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'pasient');
+  await page.getByRole('link', { name: /Min plan/ }).click();
+  await page.getByRole('heading', { name: 'Hva er viktig for deg?' }).waitFor();
+  const done = page.locator('#tasks tr', { hasText: TASK });
+  assert.match(await done.innerText(), /Utført/, 'the nurse\'s work shows in the patient\'s plan');
+  const words = 'Å feire jul hjemme med barnebarna.';
+  await page.getByLabel('Skriv med dine egne ord').fill(words);
+  await page.locator('#what-matters').getByRole('button', { name: 'Lagre' }).click();
+  await page.locator('#what-matters blockquote', { hasText: words }).waitFor();
+  assert.equal(db.query(`SELECT what_matters FROM care_plan WHERE patient_id = (SELECT patient_id FROM app_user
+    WHERE username = 'pasient') AND status = 'active'`), words);
+  await page.getByLabel('Hva har du målt?').selectOption('weight');
+  await page.getByLabel('Verdi').fill('61,8');
+  await page.getByRole('button', { name: 'Send målingen' }).click();
+  await page.locator('#measurements td', { hasText: '61,8 kg' }).waitFor();
+  await page.getByLabel('Verdi').fill('800');
+  await page.getByRole('button', { name: 'Send målingen' }).click();
+  await page.locator('#measurements [role=alert]', { hasText: /mellom 20 og 400 kg/ }).waitFor();
+  await page.screenshot({ path: `${shots}/careplan-patient.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
