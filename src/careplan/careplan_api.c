@@ -45,6 +45,21 @@ static int conflict_or(struct hb_request *req, int rc, json_t *conflict, struct 
     return rc;
 }
 
+/* The shape of every "add X under {id}" operation of the module. */
+typedef int (*add_fn)(struct hb_store *s, const struct hb_user *u, int64_t parent, json_t *in,
+                      int64_t *id, struct hb_error *err);
+
+/* Parses path id 0, runs add with the body and answers 201 {"id"}. */
+static int add_under(struct hb_request *req, add_fn add, struct hb_error *err)
+{
+    int64_t parent, id;
+    int rc = hb_app_id_param(req, 0, &parent, err);
+    if (rc || (rc = add(hb_app_store(req), hb_app_user(req), parent, hb_req_json(req), &id, err)))
+        return rc;
+    hb_app_respond_id(req, 201, id);
+    return 0;
+}
+
 int hb_api_plan_get(struct hb_request *req, struct hb_error *err)
 {
     int64_t id;
@@ -58,13 +73,7 @@ int hb_api_plan_get(struct hb_request *req, struct hb_error *err)
 
 int hb_api_plan_create(struct hb_request *req, struct hb_error *err)
 {
-    int64_t patient, id;
-    int rc = hb_app_id_param(req, 0, &patient, err);
-    if (rc || (rc = hb_care_plan_create(hb_app_store(req), hb_app_user(req), patient,
-                                        hb_req_json(req), &id, err)))
-        return rc;
-    hb_app_respond_id(req, 201, id);
-    return 0;
+    return add_under(req, hb_care_plan_create, err);
 }
 
 int hb_api_plan_update(struct hb_request *req, struct hb_error *err)
@@ -85,13 +94,7 @@ int hb_api_plan_update(struct hb_request *req, struct hb_error *err)
 
 int hb_api_item_add(struct hb_request *req, struct hb_error *err)
 {
-    int64_t plan, id;
-    int rc = hb_app_id_param(req, 0, &plan, err);
-    if (rc || (rc = hb_care_item_add(hb_app_store(req), hb_app_user(req), plan,
-                                     hb_req_json(req), &id, err)))
-        return rc;
-    hb_app_respond_id(req, 201, id);
-    return 0;
+    return add_under(req, hb_care_item_add, err);
 }
 
 int hb_api_item_update(struct hb_request *req, struct hb_error *err)
@@ -126,13 +129,7 @@ int hb_api_messages(struct hb_request *req, struct hb_error *err)
 
 int hb_api_message_add(struct hb_request *req, struct hb_error *err)
 {
-    int64_t plan, id;
-    int rc = hb_app_id_param(req, 0, &plan, err);
-    if (rc || (rc = hb_care_message_add(hb_app_store(req), hb_app_user(req), plan,
-                                        hb_req_json(req), &id, err)))
-        return rc;
-    hb_app_respond_id(req, 201, id);
-    return 0;
+    return add_under(req, hb_care_message_add, err);
 }
 
 int hb_api_questions(struct hb_request *req, struct hb_error *err)
@@ -168,13 +165,7 @@ int hb_api_teams_overview(struct hb_request *req, struct hb_error *err)
 
 int hb_api_member_add(struct hb_request *req, struct hb_error *err)
 {
-    int64_t team, id;
-    int rc = hb_app_id_param(req, 0, &team, err);
-    if (rc || (rc = hb_care_member_add(hb_app_store(req), hb_app_user(req), team,
-                                       hb_req_json(req), &id, err)))
-        return rc;
-    hb_app_respond_id(req, 201, id);
-    return 0;
+    return add_under(req, hb_care_member_add, err);
 }
 
 int hb_api_member_update(struct hb_request *req, struct hb_error *err)
@@ -190,13 +181,7 @@ int hb_api_member_update(struct hb_request *req, struct hb_error *err)
 
 int hb_api_consult_book(struct hb_request *req, struct hb_error *err)
 {
-    int64_t plan, id;
-    int rc = hb_app_id_param(req, 0, &plan, err);
-    if (rc || (rc = hb_care_consult_book(hb_app_store(req), hb_app_user(req), plan,
-                                         hb_req_json(req), &id, err)))
-        return rc;
-    hb_app_respond_id(req, 201, id);
-    return 0;
+    return add_under(req, hb_care_consult_book, err);
 }
 
 int hb_api_consult_record(struct hb_request *req, struct hb_error *err)
@@ -234,13 +219,7 @@ int hb_api_consent_set(struct hb_request *req, struct hb_error *err)
 
 int hb_api_measure_add(struct hb_request *req, struct hb_error *err)
 {
-    int64_t patient, id;
-    int rc = hb_app_id_param(req, 0, &patient, err);
-    if (rc || (rc = hb_care_measure_add(hb_app_store(req), hb_app_user(req), patient,
-                                        hb_req_json(req), &id, err)))
-        return rc;
-    hb_app_respond_id(req, 201, id);
-    return 0;
+    return add_under(req, hb_care_measure_add, err);
 }
 
 int hb_api_my_work(struct hb_request *req, struct hb_error *err)

@@ -63,6 +63,23 @@ const char *hb__fhir_base(struct hb_request *req)
     return hb_arena_printf(hb_req_arena(req), "http://%s/fhir", host);
 }
 
+void hb__fhir_history_entry(json_t *entries, const char *base, const char *rtype, int64_t id,
+                            const char *action, const char *resource, int version,
+                            struct hb_arena *a)
+{
+    json_t *res = json_loads(resource, 0, NULL);
+    if (!res)
+        return;
+    bool created = strcmp(action, "create") == 0;
+    json_array_append_new(
+        entries, json_pack("{s:s,s:o,s:{s:s,s:s},s:{s:s,s:s}}", "fullUrl",
+                           hb_arena_printf(a, "%s/%s/%lld", base, rtype, (long long)id),
+                           "resource", res, "request", "method", created ? "POST" : "PUT", "url",
+                           created ? rtype : hb_arena_printf(a, "%s/%lld", rtype, (long long)id),
+                           "response", "status", created ? "201 Created" : "200 OK", "etag",
+                           hb_arena_printf(a, "W/\"%d\"", version)));
+}
+
 /* ---- search parameters ---- */
 static int collect(void *arg, const char *key, const char *value)
 {

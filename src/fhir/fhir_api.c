@@ -62,20 +62,9 @@ int hb_fhir_patient_history(struct hb_request *req, struct hb_error *err)
     json_t *b = hb__fhir_bundle("history");
     json_object_set_new(b, "total", json_integer(n));
     json_t *entries = json_object_get(b, "entry");
-    for (int i = 0; i < n; i++) {
-        json_t *res = json_loads(v[i].resource, 0, NULL);
-        if (!res)
-            continue;
-        bool created = strcmp(v[i].action, "create") == 0;
-        json_array_append_new(
-            entries,
-            json_pack("{s:s,s:o,s:{s:s,s:s},s:{s:s,s:s}}", "fullUrl",
-                      hb_arena_printf(a, "%s/Patient/%lld", base, (long long)id), "resource",
-                      res, "request", "method", created ? "POST" : "PUT", "url",
-                      created ? "Patient" : hb_arena_printf(a, "Patient/%lld", (long long)id),
-                      "response", "status", created ? "201 Created" : "200 OK", "etag",
-                      hb_arena_printf(a, "W/\"%d\"", v[i].version)));
-    }
+    for (int i = 0; i < n; i++)
+        hb__fhir_history_entry(entries, base, "Patient", id, v[i].action, v[i].resource,
+                               v[i].version, a);
     hb__fhir_respond(req, 200, b);
     return 0;
 }

@@ -12,6 +12,11 @@ void hb__fhir_respond_stored(struct hb_request *req, int status, const char *jso
                              int version);
 const char *hb__fhir_base(struct hb_request *req); /* "http://host/fhir" in the arena */
 json_t *hb__fhir_bundle(const char *type);
+/* Appends one version of rtype/id (its stored JSON; skipped if unreadable) to
+ * a history Bundle's entries, with its request and response. */
+void hb__fhir_history_entry(json_t *entries, const char *base, const char *rtype, int64_t id,
+                            const char *action, const char *resource, int version,
+                            struct hb_arena *a);
 
 /* Search parameters: allowed names (NULL-terminated, at most 8); values[i] is
  * the value of allowed[i] or NULL. Unknown names are a 400 naming them;
