@@ -172,6 +172,12 @@ int hb_care_type_parse(const char *name, enum hb_care_type *out);
 int hb_care_fhir_load(struct hb_db *db, enum hb_care_type t, int64_t id, json_t **out,
                       int64_t *patient_id, struct hb_error *err);
 
+/* The stored resource id of type t as its JSON text (in arena, served as it
+ * is), its version and its patient (0 for a standing team). HB_NOT_FOUND. */
+int hb_care_fhir_stored(struct hb_db *db, enum hb_care_type t, int64_t id, struct hb_arena *a,
+                        const char **json, size_t *len, int *version, int64_t *patient_id,
+                        struct hb_error *err);
+
 /* Search: ids of type t, newest first, matching the filters (0/NULL:
  * any). date filters the type's date (plan: created; goal: target; task: due;
  * communication: sent; appointment: start; condition: onset) as a day range

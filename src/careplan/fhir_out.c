@@ -528,19 +528,19 @@ static const struct {
     const char *set, *get;
 } sql_of[HB_CARE__TYPES] = {
     {"UPDATE care_team SET resource = ? WHERE id = ?",
-     "SELECT resource, COALESCE(patient_id, 0) FROM care_team WHERE id = ?"},
+     "SELECT resource, COALESCE(patient_id, 0), version FROM care_team WHERE id = ?"},
     {"UPDATE care_plan SET resource = ? WHERE id = ?",
-     "SELECT resource, patient_id FROM care_plan WHERE id = ?"},
+     "SELECT resource, patient_id, version FROM care_plan WHERE id = ?"},
     {"UPDATE care_item SET resource = ? WHERE id = ?",
-     "SELECT resource, patient_id FROM care_item WHERE id = ? AND kind = 'goal'"},
+     "SELECT resource, patient_id, version FROM care_item WHERE id = ? AND kind = 'goal'"},
     {"UPDATE care_item SET resource = ? WHERE id = ?",
-     "SELECT resource, patient_id FROM care_item WHERE id = ? AND kind = 'issue'"},
+     "SELECT resource, patient_id, version FROM care_item WHERE id = ? AND kind = 'issue'"},
     {"UPDATE care_item SET resource = ? WHERE id = ?",
-     "SELECT resource, patient_id FROM care_item WHERE id = ? AND kind = 'task'"},
+     "SELECT resource, patient_id, version FROM care_item WHERE id = ? AND kind = 'task'"},
     {"UPDATE care_message SET resource = ? WHERE id = ?",
-     "SELECT resource, patient_id FROM care_message WHERE id = ?"},
+     "SELECT resource, patient_id, version FROM care_message WHERE id = ?"},
     {"UPDATE consultation SET resource = ? WHERE id = ?",
-     "SELECT resource, patient_id FROM consultation WHERE id = ?"},
+     "SELECT resource, patient_id, version FROM consultation WHERE id = ?"},
 };
 
 int hb__care_commit(struct hb_db *db, enum hb_care_type t, int64_t id, int64_t user_id,
@@ -568,6 +568,22 @@ int hb__care_commit(struct hb_db *db, enum hb_care_type t, int64_t id, int64_t u
                              strlen(text), err);
     free(text);
     return rc < 0 ? rc : 0;
+}
+
+int hb_care_fhir_stored(struct hb_db *db, enum hb_care_type t, int64_t id, struct hb_arena *a,
+                        const char **json, size_t *len, int *version, int64_t *patient_id,
+                        struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = one_row(db, sql_of[t].get, id, &st, err);
+    if (rc)
+        return rc;
+    const char *text = hb_stmt_col(st, 0, len);
+    *json = hb_arena_strndup(a, text, *len);
+    *patient_id = hb_stmt_col_int(st, 1);
+    *version = (int)hb_stmt_col_int(st, 2);
+    hb_stmt_done(st);
+    return 0;
 }
 
 int hb_care_fhir_load(struct hb_db *db, enum hb_care_type t, int64_t id, json_t **out,

@@ -119,3 +119,20 @@ test('the patient reads her plan, writes what matters to her and reports her wei
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the relative sees what the patient allowed and nothing to edit', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'parorende');
+  await page.getByRole('link', { name: /Planen til den du er pårørende for/ }).click();
+  await page.getByText('Du ser det pasienten har gitt deg samtykke til å se.').waitFor();
+  await page.locator('#thread li.msg').first().waitFor();
+  assert.equal(await page.locator('#measurements').count(), 0, 'measurements were not shared');
+  assert.equal(await page.locator('#tasks form').count(), 0, 'no task form');
+  assert.equal(await page.getByRole('button', { name: 'Lagre' }).count(), 0, 'nothing to save');
+  await page.getByRole('link', { name: 'Samtykke' }).click();
+  await page.getByText(/Du kan: se planen, meldinger med teamet, se avtaler/).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
