@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "care_int.h"
-#include "../core/banned.h"
 
 /* ---- labels ---- */
 static const char *const role_table[][2] = {
@@ -24,11 +24,19 @@ static const char *const role_table[][2] = {
     {"other", "Annen"},
 };
 enum { N_ROLES = sizeof(role_table) / sizeof(role_table[0]) };
-const char *const hb__care_roles[] = {"gp",       "specialist",   "nurse",
-                                      "home-care-nurse", "physiotherapist",
-                                      "occupational-therapist", "psychologist",
-                                      "social-worker",   "pharmacist", "relative",
-                                      "patient",         "other",      NULL};
+const char *const hb__care_roles[] = {"gp",
+                                      "specialist",
+                                      "nurse",
+                                      "home-care-nurse",
+                                      "physiotherapist",
+                                      "occupational-therapist",
+                                      "psychologist",
+                                      "social-worker",
+                                      "pharmacist",
+                                      "relative",
+                                      "patient",
+                                      "other",
+                                      NULL};
 
 const char *hb__care_role_label(const char *role)
 {
@@ -81,8 +89,7 @@ const char *hb__care_status_label(const char *kind, const char *status)
 }
 
 /* ---- scopes ---- */
-static const char *const scope_names[] = {"plan", "messages", "appointments", "measurements",
-                                          NULL};
+static const char *const scope_names[] = {"plan", "messages", "appointments", "measurements", NULL};
 
 int hb__care_scopes_parse(json_t *a, unsigned *out, struct hb_error *err)
 {
@@ -121,8 +128,7 @@ int hb__in_list(const char *s, const char *const *list)
     return -1;
 }
 
-int hb__in_str(json_t *in, const char *name, size_t max, const char **out,
-               struct hb_error *err)
+int hb__in_str(json_t *in, const char *name, size_t max, const char **out, struct hb_error *err)
 {
     json_t *v = json_object_get(in, name);
     if (!v)
@@ -276,8 +282,8 @@ static void read_plan(struct hb_stmt *st, void *arg)
     p->contacts = dup_col(st, 18, r->a);
 }
 
-int hb__care_plan_load(struct hb_db *db, int64_t plan_id, struct hb_arena *a,
-                       struct hb__plan *p, struct hb_error *err)
+int hb__care_plan_load(struct hb_db *db, int64_t plan_id, struct hb_arena *a, struct hb__plan *p,
+                       struct hb_error *err)
 {
     struct plan_read r = {a, p};
     int rc = hb_db_one(db, SQL_PLAN_GET, plan_id, read_plan, &r, err);
@@ -294,8 +300,7 @@ static void read_first_int(struct hb_stmt *st, void *arg)
 int hb__care_active_plan(struct hb_db *db, int64_t patient_id, int64_t *plan_id,
                          struct hb_error *err)
 {
-    static const char SQL[] =
-        "SELECT id FROM care_plan WHERE patient_id = ? AND status = 'active'";
+    static const char SQL[] = "SELECT id FROM care_plan WHERE patient_id = ? AND status = 'active'";
     *plan_id = 0;
     int rc = hb_db_one(db, SQL, patient_id, read_first_int, plan_id, err);
     return rc < 0 ? rc : 0;
@@ -390,7 +395,8 @@ int hb__care_write(struct hb_store *s, hb_write_fn fn, struct hb__tx *tx, struct
     tx->denied_patient = 0;
     int rc = hb_store_write(s, fn, tx, err);
     if (rc == HB_FORBIDDEN && tx->denied_patient) {
-        struct hb_audit a = {.patient_id = tx->denied_patient, .action = "update",
+        struct hb_audit a = {.patient_id = tx->denied_patient,
+                             .action = "update",
                              .what = tx->denied_what[0] ? tx->denied_what : "CarePlan"};
         struct hb_error aerr = {0};
         if (hb_audit_write(s, tx->u, &a, 1, &aerr)) {
@@ -420,8 +426,12 @@ int hb__care_audit(struct hb_db *db, const struct hb_user *u, int64_t patient_id
                    const char *action, const char *what, const struct hb__access *acc,
                    struct hb_error *err)
 {
-    struct hb_audit a = {.patient_id = patient_id, .action = action, .what = what,
-                         .relation = acc->relation, .reason = acc->reason, .allowed = true};
+    struct hb_audit a = {.patient_id = patient_id,
+                         .action = action,
+                         .what = what,
+                         .relation = acc->relation,
+                         .reason = acc->reason,
+                         .allowed = true};
     return hb_audit_add(db, u, &a, err);
 }
 
@@ -492,10 +502,10 @@ int hb__care_changes_since(struct hb_db *db, const char *rtype, int64_t rid, int
         hb_time_iso(hb_stmt_col_int(st, 0), at, sizeof(at));
         hb_time_no(hb_stmt_col_int(st, 0), local, sizeof(local));
         const char *by = hb_stmt_col(st, 1, NULL);
-        json_array_append_new(*out, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "by", by ? by : "",
-                                              "at", at, "atLocal", local, "summary",
-                                              hb_stmt_col(st, 2, NULL), "fields", f ? f : "",
-                                              "touchesYourChange", touches));
+        json_array_append_new(*out,
+                              json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "by", by ? by : "", "at", at,
+                                        "atLocal", local, "summary", hb_stmt_col(st, 2, NULL),
+                                        "fields", f ? f : "", "touchesYourChange", touches));
     }
     hb_stmt_done(st);
     if (rc < 0) {

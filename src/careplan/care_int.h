@@ -22,11 +22,11 @@ struct hb__plan {
     int64_t created_at, updated_at, updated_by;
     int version;
     bool individual_plan;
-    const char *status, *title, *what_matters, *crisis_signs, *crisis_actions, *weight,
-        *screening, *nutrition_notes, *contacts;
+    const char *status, *title, *what_matters, *crisis_signs, *crisis_actions, *weight, *screening,
+        *nutrition_notes, *contacts;
 };
-int hb__care_plan_load(struct hb_db *db, int64_t plan_id, struct hb_arena *a,
-                       struct hb__plan *p, struct hb_error *err);
+int hb__care_plan_load(struct hb_db *db, int64_t plan_id, struct hb_arena *a, struct hb__plan *p,
+                       struct hb_error *err);
 /* The id of the patient's active plan, 0 when none. */
 int hb__care_active_plan(struct hb_db *db, int64_t patient_id, int64_t *plan_id,
                          struct hb_error *err);
@@ -88,8 +88,7 @@ int hb__care_commit(struct hb_db *db, enum hb_care_type t, int64_t id, int64_t u
 /* ---- reading JSON input ----
  * Each reads one optional member of in; absent: *out untouched and 0.
  * Errors are HB_INVALID naming the member. */
-int hb__in_str(json_t *in, const char *name, size_t max, const char **out,
-               struct hb_error *err);
+int hb__in_str(json_t *in, const char *name, size_t max, const char **out, struct hb_error *err);
 int hb__in_day(json_t *in, const char *name, const char **out, struct hb_error *err);
 int hb__in_id(json_t *in, const char *name, int64_t *out, struct hb_error *err);
 int hb__in_int(json_t *in, const char *name, int64_t min, int64_t max, int64_t *out,
@@ -108,14 +107,14 @@ struct hb__item {
 };
 /* Loads the items a query selects: sql is "SELECT " HB__ITEM_COLS " FROM "
  * HB__ITEM_FROM " WHERE ..." with nparams integer parameters. At most max. */
-#define HB__ITEM_COLS                                                                      \
-    "i.id, i.plan_id, i.patient_id, i.assignee_user_id, i.assignee_org_id, i.updated_at,"  \
-    " i.version, i.assignee_patient, i.kind, i.text, i.status, i.day, i.expressed_by,"     \
-    " i.code_system, i.code, i.recurrence, COALESCE(au.name, ao.name), ub.name,"           \
+#define HB__ITEM_COLS                                                                              \
+    "i.id, i.plan_id, i.patient_id, i.assignee_user_id, i.assignee_org_id, i.updated_at,"          \
+    " i.version, i.assignee_patient, i.kind, i.text, i.status, i.day, i.expressed_by,"             \
+    " i.code_system, i.code, i.recurrence, COALESCE(au.name, ao.name), ub.name,"                   \
     " p.given || ' ' || p.family"
-#define HB__ITEM_FROM                                                                      \
-    " care_item i LEFT JOIN app_user au ON au.id = i.assignee_user_id"                     \
-    " LEFT JOIN org ao ON ao.id = i.assignee_org_id"                                       \
+#define HB__ITEM_FROM                                                                              \
+    " care_item i LEFT JOIN app_user au ON au.id = i.assignee_user_id"                             \
+    " LEFT JOIN org ao ON ao.id = i.assignee_org_id"                                               \
     " LEFT JOIN app_user ub ON ub.id = i.updated_by JOIN patient p ON p.id = i.patient_id"
 int hb__care_items_load(struct hb_db *db, const char *sql, const int64_t *params, int nparams,
                         int max, struct hb_arena *a, struct hb__item **out, int *n,
@@ -123,8 +122,8 @@ int hb__care_items_load(struct hb_db *db, const char *sql, const int64_t *params
 /* Adds an item (input as hb_care_item_add) to plan p inside a write, as u
  * with access acc: the rules, the plan's history and the audit record. */
 int hb__care_item_create(struct hb_db *db, const struct hb_user *u, const struct hb__plan *p,
-                         const struct hb__access *acc, json_t *in, struct hb_arena *a,
-                         int64_t *id, struct hb_error *err);
+                         const struct hb__access *acc, json_t *in, struct hb_arena *a, int64_t *id,
+                         struct hb_error *err);
 /* An item as the UI shows it (labels, overdue). */
 json_t *hb__care_item_json(const struct hb__item *it);
 
@@ -133,22 +132,20 @@ int hb__care_team_insert(struct hb_db *db, int64_t id, const char *kind, const c
                          int64_t org_id, int64_t patient_id, int64_t parent_id,
                          struct hb_error *err);
 int hb__care_member_insert(struct hb_db *db, int64_t id, int64_t team_id, int64_t user_id,
-                           const char *name, const char *role, int64_t org_id,
-                           const char *contact, const char *from, const char *to,
-                           struct hb_error *err);
+                           const char *name, const char *role, int64_t org_id, const char *contact,
+                           const char *from, const char *to, struct hb_error *err);
 
 /* The plan's own fields as the UI shows them. */
 json_t *hb__care_plan_fields_json(const struct hb__plan *p);
 /* The co-consultations of a plan, newest first. */
-int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out,
-                           struct hb_error *err);
+int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out, struct hb_error *err);
 /* The Norwegian name of a measurement's LOINC code. */
 const char *hb__care_measure_label(const char *code);
 
 /* Norwegian labels. */
-const char *hb__care_role_label(const char *role);       /* NULL: unknown */
+const char *hb__care_role_label(const char *role); /* NULL: unknown */
 const char *hb__care_status_label(const char *kind, const char *status);
-const char *hb__care_team_kind_label(const char *kind);  /* NULL: unknown */
+const char *hb__care_team_kind_label(const char *kind); /* NULL: unknown */
 extern const char *const hb__care_roles[];
 
 /* Today's Norwegian date, "YYYY-MM-DD". */

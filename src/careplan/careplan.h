@@ -28,8 +28,8 @@
 /* Creates the patient's plan and its micro-team, with u as its first member.
  * in: {title, individualPlan, standingTeamId, role, whatMatters}. HB_CONFLICT
  * when the patient has an active plan already. */
-int hb_care_plan_create(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
-                        json_t *in, int64_t *plan_id, struct hb_error *err);
+int hb_care_plan_create(struct hb_store *s, const struct hb_user *u, int64_t patient_id, json_t *in,
+                        int64_t *plan_id, struct hb_error *err);
 
 /* The patient's active plan as the plan page shows it (null "plan" when there
  * is none), what changed since u last looked (then marked seen), and what u
@@ -46,9 +46,8 @@ int hb_care_plan_get(struct hb_store *s, const struct hb_user *u, int64_t patien
  * conflict (HB_PRECONDITION, FHIR If-Match); otherwise only a newer change
  * of a field being changed is (HB_CONFLICT), and *conflict (may be NULL)
  * gets {current, changes} to show the editor. */
-int hb_care_plan_update(struct hb_store *s, const struct hb_user *u, int64_t plan_id,
-                        json_t *in, int if_version, bool strict, json_t **conflict,
-                        struct hb_error *err);
+int hb_care_plan_update(struct hb_store *s, const struct hb_user *u, int64_t plan_id, json_t *in,
+                        int if_version, bool strict, json_t **conflict, struct hb_error *err);
 
 /* ---- goals, health issues and tasks ---- */
 
@@ -65,8 +64,8 @@ int hb_care_item_update(struct hb_store *s, const struct hb_user *u, int64_t id,
 /* ---- teams ---- */
 
 /* Standing teams u may see (all, for staff), with members and patient counts. */
-int hb_care_teams(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
-                  json_t **out, struct hb_error *err);
+int hb_care_teams(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena, json_t **out,
+                  struct hb_error *err);
 /* A standing team: in {kind: psht|fact|home-care, name, members [member
  * inputs]}; u becomes a member. */
 int hb_care_team_create(struct hb_store *s, const struct hb_user *u, json_t *in, int64_t *id,
@@ -81,8 +80,8 @@ int hb_care_member_update(struct hb_store *s, const struct hb_user *u, int64_t m
 /* Replaces team_id's membership by members (member inputs; FHIR CareTeam
  * update): a member matched by userId (or by name, without one) is updated,
  * a new one added, one left out ends today. if_version must match (0: any). */
-int hb_care_team_sync(struct hb_store *s, const struct hb_user *u, int64_t team_id,
-                      json_t *members, int if_version, struct hb_error *err);
+int hb_care_team_sync(struct hb_store *s, const struct hb_user *u, int64_t team_id, json_t *members,
+                      int if_version, struct hb_error *err);
 /* Teams overview for team leaders: per team its patients, plans without a goal
  * in the patient's words, overdue tasks and days since the last contact. */
 int hb_care_overview(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
@@ -93,8 +92,8 @@ int hb_care_overview(struct hb_store *s, const struct hb_user *u, struct hb_aren
 /* in: {kind: message|question|answer, body, toOrgId (question), replyTo
  * (answer)}. A question asks a hospital organisation for advice; a clinician
  * there answers it. */
-int hb_care_message_add(struct hb_store *s, const struct hb_user *u, int64_t plan_id,
-                        json_t *in, int64_t *id, struct hb_error *err);
+int hb_care_message_add(struct hb_store *s, const struct hb_user *u, int64_t plan_id, json_t *in,
+                        int64_t *id, struct hb_error *err);
 /* The thread, oldest first, with who has read each message. Marks it read by
  * u up to the newest. */
 int hb_care_messages(struct hb_store *s, const struct hb_user *u, int64_t plan_id,
@@ -114,15 +113,15 @@ int hb_care_consents(struct hb_store *s, const struct hb_user *u, struct hb_aren
                      json_t **out, struct hb_error *err);
 /* A home measurement by the patient: in {kind: weight|pulse|systolic|
  * diastolic|glucose|temperature, value (as written), at}. */
-int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
-                        json_t *in, int64_t *id, struct hb_error *err);
+int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t patient_id, json_t *in,
+                        int64_t *id, struct hb_error *err);
 
 /* ---- co-consultations ---- */
 
 /* in: {start, minutes, purpose, videoUrl, participants [{userId} | {name,
  * role}]}. Invitations show in each invited user's worklist. */
-int hb_care_consult_book(struct hb_store *s, const struct hb_user *u, int64_t plan_id,
-                         json_t *in, int64_t *id, struct hb_error *err);
+int hb_care_consult_book(struct hb_store *s, const struct hb_user *u, int64_t plan_id, json_t *in,
+                         int64_t *id, struct hb_error *err);
 /* Records the outcome: in {status: fulfilled|cancelled, record, tasks [item
  * inputs]}. Held: the record goes into the plan's history, the tasks into
  * the plan, and the travel avoided is priced at today's rates. */
@@ -132,8 +131,8 @@ int hb_care_consult_record(struct hb_store *s, const struct hb_user *u, int64_t 
 int hb_care_consult_totals(struct hb_store *s, struct hb_arena *arena, json_t **out,
                            struct hb_error *err);
 /* The travel rates (øre per km, grams CO2 per km): read, or set when > 0. */
-int hb_care_rates(struct hb_store *s, int64_t ore_per_km, int64_t co2_g_per_km,
-                  int64_t *ore_out, int64_t *co2_out, struct hb_error *err);
+int hb_care_rates(struct hb_store *s, int64_t ore_per_km, int64_t co2_g_per_km, int64_t *ore_out,
+                  int64_t *co2_out, struct hb_error *err);
 
 /* Travel avoided by one co-consultation: a round trip of km_one_way and
  * minutes_one_way, priced at the rates. Pure. */
@@ -148,8 +147,8 @@ struct hb_care_travel hb_care_travel_avoided(int64_t km_one_way, int64_t minutes
 /* Tasks assigned to u or u's organisation (overdue first), unread messages,
  * plans changed since u last looked, coming co-consultations, open questions
  * to u's organisation. Audited for the patients shown. */
-int hb_care_work(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
-                 json_t **out, struct hb_error *err);
+int hb_care_work(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena, json_t **out,
+                 struct hb_error *err);
 
 /* ---- FHIR ---- */
 
@@ -185,9 +184,9 @@ int hb_care_fhir_stored(struct hb_db *db, enum hb_care_type t, int64_t id, struc
 struct hb_care_query {
     int64_t patient_id, plan_id;
     const char *status;
-    const char *date_from, *date_to;          /* "YYYY-MM-DD" or NULL */
-    int64_t updated_from, updated_to;         /* _lastUpdated, microseconds (0: none) */
-    int64_t before;                           /* ids below this only (paging; 0: none) */
+    const char *date_from, *date_to;  /* "YYYY-MM-DD" or NULL */
+    int64_t updated_from, updated_to; /* _lastUpdated, microseconds (0: none) */
+    int64_t before;                   /* ids below this only (paging; 0: none) */
     int count;
 };
 int hb_care_fhir_search(struct hb_db *db, enum hb_care_type t, const struct hb_care_query *q,
@@ -198,15 +197,13 @@ struct hb_care_version {
     int version;
     const char *action, *resource;
 };
-int hb_care_fhir_history(struct hb_db *db, enum hb_care_type t, int64_t id,
-                         struct hb_arena *arena, struct hb_care_version **out, int *n,
-                         struct hb_error *err);
+int hb_care_fhir_history(struct hb_db *db, enum hb_care_type t, int64_t id, struct hb_arena *arena,
+                         struct hb_care_version **out, int *n, struct hb_error *err);
 
 /* Creates or (id > 0) updates a resource from FHIR JSON through the same rules
  * as the JSON API; if_version (update) must match the current version when
  * given (HB_PRECONDITION). *out_id gets the id. Errors name a FHIRPath. */
-int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care_type t,
-                       int64_t id, json_t *res, int if_version, int64_t *out_id,
-                       struct hb_error *err);
+int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care_type t, int64_t id,
+                       json_t *res, int if_version, int64_t *out_id, struct hb_error *err);
 
 #endif

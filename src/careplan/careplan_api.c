@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "../app.h"
-#include "careplan.h"
 #include "../core/banned.h"
+#include "careplan.h"
 
 /* Answers 200 with j, or the error. */
 static int respond(struct hb_request *req, int rc, json_t *j)
@@ -66,8 +66,7 @@ int hb_api_plan_get(struct hb_request *req, struct hb_error *err)
     json_t *j = NULL;
     int rc = hb_app_id_param(req, 0, &id, err);
     if (rc == 0)
-        rc = hb_care_plan_get(hb_app_store(req), hb_app_user(req), id, hb_req_arena(req), &j,
-                              err);
+        rc = hb_care_plan_get(hb_app_store(req), hb_app_user(req), id, hb_req_arena(req), &j, err);
     return respond(req, rc, j);
 }
 
@@ -107,8 +106,8 @@ int hb_api_item_update(struct hb_request *req, struct hb_error *err)
         return rc;
     json_t *in = json_deep_copy(hb_req_json(req));
     json_object_del(in, "version");
-    rc = hb_care_item_update(hb_app_store(req), hb_app_user(req), id, in, version, false,
-                             &conflict, err);
+    rc = hb_care_item_update(hb_app_store(req), hb_app_user(req), id, in, version, false, &conflict,
+                             err);
     json_decref(in);
     if (rc)
         return conflict_or(req, rc, conflict, err);
@@ -122,8 +121,7 @@ int hb_api_messages(struct hb_request *req, struct hb_error *err)
     json_t *j = NULL;
     int rc = hb_app_id_param(req, 0, &id, err);
     if (rc == 0)
-        rc = hb_care_messages(hb_app_store(req), hb_app_user(req), id, hb_req_arena(req), &j,
-                              err);
+        rc = hb_care_messages(hb_app_store(req), hb_app_user(req), id, hb_req_arena(req), &j, err);
     return respond(req, rc, j);
 }
 
@@ -172,8 +170,8 @@ int hb_api_member_update(struct hb_request *req, struct hb_error *err)
 {
     int64_t id;
     int rc = hb_app_id_param(req, 0, &id, err);
-    if (rc || (rc = hb_care_member_update(hb_app_store(req), hb_app_user(req), id,
-                                          hb_req_json(req), err)))
+    if (rc || (rc = hb_care_member_update(hb_app_store(req), hb_app_user(req), id, hb_req_json(req),
+                                          err)))
         return rc;
     hb_app_respond_id(req, 200, id);
     return 0;

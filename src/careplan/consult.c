@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 struct hb_care_travel hb_care_travel_avoided(int64_t km_one_way, int64_t minutes_one_way,
                                              int64_t ore_per_km, int64_t co2_g_per_km)
@@ -58,8 +58,8 @@ static int rates_tx(struct hb_db *db, void *arg, struct hb_error *err)
     return 0;
 }
 
-int hb_care_rates(struct hb_store *s, int64_t ore_per_km, int64_t co2_g_per_km,
-                  int64_t *ore_out, int64_t *co2_out, struct hb_error *err)
+int hb_care_rates(struct hb_store *s, int64_t ore_per_km, int64_t co2_g_per_km, int64_t *ore_out,
+                  int64_t *co2_out, struct hb_error *err)
 {
     struct rates_tx x = {ore_per_km, co2_g_per_km};
     int rc = (ore_per_km > 0 || co2_g_per_km > 0) ? hb_store_write(s, rates_tx, &x, err) : 0;
@@ -165,8 +165,7 @@ static int book_tx(struct hb_db *db, void *arg, struct hb_error *err)
             if (rc < 0)
                 goto out;
             if (!found) {
-                rc = hb_fail(err, HB_INVALID, "participants", "Deltaker %zu: ukjent bruker",
-                             i + 1);
+                rc = hb_fail(err, HB_INVALID, "participants", "Deltaker %zu: ukjent bruker", i + 1);
                 goto out;
             }
         }
@@ -188,7 +187,8 @@ static int book_tx(struct hb_db *db, void *arg, struct hb_error *err)
         if (rc < 0)
             goto out;
         if (!hospital) {
-            rc = hb_fail(err, HB_CONFLICT, "participants", "Helsefellesskapet har ikke noe sykehus");
+            rc =
+                hb_fail(err, HB_CONFLICT, "participants", "Helsefellesskapet har ikke noe sykehus");
             goto out;
         }
     }
@@ -226,8 +226,7 @@ static int book_tx(struct hb_db *db, void *arg, struct hb_error *err)
     char when[32];
     hb_time_no(x->start, when, sizeof(when));
     if ((rc = hb__care_event(db, p.id, u->id, "Appointment", x->id, 1, "",
-                             hb_arena_printf(a, "Samkonsultasjon avtalt %s: %s", when,
-                                             x->purpose),
+                             hb_arena_printf(a, "Samkonsultasjon avtalt %s: %s", when, x->purpose),
                              err)))
         goto out;
     rc = hb__care_audit(db, u, p.patient_id, "create",
@@ -237,8 +236,8 @@ out:
     return rc;
 }
 
-int hb_care_consult_book(struct hb_store *s, const struct hb_user *u, int64_t plan_id,
-                         json_t *in, int64_t *id, struct hb_error *err)
+int hb_care_consult_book(struct hb_store *s, const struct hb_user *u, int64_t plan_id, json_t *in,
+                         int64_t *id, struct hb_error *err)
 {
     struct book_tx x = {.tx = {.u = u}, .plan_id = plan_id, .minutes = 30};
     const char *start = NULL;
@@ -258,7 +257,8 @@ int hb_care_consult_book(struct hb_store *s, const struct hb_user *u, int64_t pl
     if (!x.purpose || !*x.purpose)
         return hb_fail(err, HB_INVALID, "purpose", "Skriv hva samkonsultasjonen skal avklare");
     if (x.video && *x.video && strncmp(x.video, "https://", 8) != 0)
-        return hb_fail(err, HB_INVALID, "videoUrl", "Lenken til videorommet må starte med https://");
+        return hb_fail(err, HB_INVALID, "videoUrl",
+                       "Lenken til videorommet må starte med https://");
     x.parts = json_object_get(in, "participants");
     if (!json_is_array(x.parts) || json_array_size(x.parts) < 2 || json_array_size(x.parts) > 20)
         return hb_fail(err, HB_INVALID, "participants",
@@ -326,8 +326,8 @@ static int record_tx(struct hb_db *db, void *arg, struct hb_error *err)
             part = hb_stmt_step(st, err);
             hb_stmt_done(st);
         }
-        bool clinical = u->role == HB_ROLE_GP || u->role == HB_ROLE_HOSPITAL ||
-                        u->role == HB_ROLE_MUNICIPAL;
+        bool clinical =
+            u->role == HB_ROLE_GP || u->role == HB_ROLE_HOSPITAL || u->role == HB_ROLE_MUNICIPAL;
         if (part < 0 || part == 0 || !clinical) {
             rc = part < 0 ? part
                           : hb_fail(err, HB_FORBIDDEN, NULL,
@@ -380,11 +380,11 @@ static int record_tx(struct hb_db *db, void *arg, struct hb_error *err)
     if ((rc = hb_stmt_run(st, err)) < 0 ||
         (rc = hb__care_commit(db, HB_CARE_APPOINTMENT, x->id, u->id, "update", err)))
         goto out;
-    if ((rc = hb__care_event(db, p.id, u->id, "Appointment", x->id, version + 1, "status",
-                             held ? hb_arena_printf(a, "Samkonsultasjon gjennomført. Avtalt: %s",
-                                                    x->record)
-                                  : "Samkonsultasjon avlyst",
-                             err)))
+    if ((rc = hb__care_event(
+             db, p.id, u->id, "Appointment", x->id, version + 1, "status",
+             held ? hb_arena_printf(a, "Samkonsultasjon gjennomført. Avtalt: %s", x->record)
+                  : "Samkonsultasjon avlyst",
+             err)))
         goto out;
     /* What was agreed becomes tasks in the plan, as the team's own. */
     size_t i;
@@ -447,8 +447,7 @@ json_t *hb__care_travel_json(int64_t km, int64_t minutes, int64_t nok_ore, int64
                      "nokOre", (json_int_t)nok_ore, "co2Grams", (json_int_t)co2_g);
 }
 
-int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out,
-                           struct hb_error *err)
+int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out, struct hb_error *err)
 {
     struct hb_stmt *st, *ps;
     int rc = hb_db_stmt(db, SQL_CONSULTS, &st, err);
@@ -461,9 +460,8 @@ int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out,
         char local[32];
         hb_time_no(hb_stmt_col_int(st, 1), local, sizeof(local));
         const char *status = hb_stmt_col(st, 5, NULL);
-        json_t *c = json_pack("{s:o,s:s,s:I,s:s,s:s,s:s,s:i}", "id", hb__care_id(id),
-                              "startLocal", local, "minutes",
-                              (json_int_t)hb_stmt_col_int(st, 2), "purpose",
+        json_t *c = json_pack("{s:o,s:s,s:I,s:s,s:s,s:s,s:i}", "id", hb__care_id(id), "startLocal",
+                              local, "minutes", (json_int_t)hb_stmt_col_int(st, 2), "purpose",
                               hb_stmt_col(st, 3, NULL), "status", status, "statusLabel",
                               hb__care_status_label("consult", status), "version",
                               (int)hb_stmt_col_int(st, 11));
@@ -473,8 +471,7 @@ int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out,
             json_object_set_new(c, "record", json_string(hb_stmt_col(st, 6, NULL)));
         if (hb_stmt_col(st, 7, NULL))
             json_object_set_new(c, "travelAvoided",
-                                hb__care_travel_json(hb_stmt_col_int(st, 7),
-                                                     hb_stmt_col_int(st, 8),
+                                hb__care_travel_json(hb_stmt_col_int(st, 7), hb_stmt_col_int(st, 8),
                                                      hb_stmt_col_int(st, 9),
                                                      hb_stmt_col_int(st, 10)));
         json_t *parts = json_array();
@@ -483,9 +480,9 @@ int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out,
             hb_stmt_int(ps, 1, id);
             while ((prc = hb_stmt_step(ps, err)) == 1) {
                 const char *role = hb_stmt_col(ps, 1, NULL);
-                json_t *pj = json_pack("{s:s,s:s}", "name", hb_stmt_col(ps, 0, NULL), "role",
-                                       hb__care_role_label(role) ? hb__care_role_label(role)
-                                                                 : role);
+                json_t *pj =
+                    json_pack("{s:s,s:s}", "name", hb_stmt_col(ps, 0, NULL), "role",
+                              hb__care_role_label(role) ? hb__care_role_label(role) : role);
                 if (hb_stmt_col_int(ps, 2))
                     json_object_set_new(pj, "userId", hb__care_id(hb_stmt_col_int(ps, 2)));
                 json_array_append_new(parts, pj);
@@ -546,9 +543,9 @@ int hb_care_consult_totals(struct hb_store *s, struct hb_arena *arena, json_t **
     hb_store_release(s, db);
     if (rc)
         return rc;
-    *out = json_pack("{s:I,s:I,s:o,s:{s:I,s:I}}", "held", (json_int_t)v[0], "coming",
-                     (json_int_t)coming, "travelAvoided",
-                     hb__care_travel_json(v[1], v[2], v[3], v[4]), "rates", "orePerKm",
-                     (json_int_t)ore, "co2GramsPerKm", (json_int_t)co2);
+    *out =
+        json_pack("{s:I,s:I,s:o,s:{s:I,s:I}}", "held", (json_int_t)v[0], "coming",
+                  (json_int_t)coming, "travelAvoided", hb__care_travel_json(v[1], v[2], v[3], v[4]),
+                  "rates", "orePerKm", (json_int_t)ore, "co2GramsPerKm", (json_int_t)co2);
     return 0;
 }

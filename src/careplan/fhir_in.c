@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 #define HB_EXT "https://helsebro.no/fhir/StructureDefinition/"
 #define OID_ICPC2 "urn:oid:2.16.578.1.12.4.1.1.7170"
@@ -221,15 +221,16 @@ static json_t *item_in(enum hb_care_type t, json_t *r, bool update)
 {
     json_t *in = json_object();
     if (!update)
-        json_object_set_new(in, "kind", json_string(t == HB_CARE_GOAL        ? "goal"
-                                                    : t == HB_CARE_CONDITION ? "issue"
-                                                                             : "task"));
+        json_object_set_new(in, "kind",
+                            json_string(t == HB_CARE_GOAL        ? "goal"
+                                        : t == HB_CARE_CONDITION ? "issue"
+                                                                 : "task"));
     if (t == HB_CARE_GOAL) {
-        put(in, "text", json_string_value(json_object_get(json_object_get(r, "description"), "text")),
-            update);
+        put(in, "text",
+            json_string_value(json_object_get(json_object_get(r, "description"), "text")), update);
         put(in, "status", json_string_value(json_object_get(r, "lifecycleStatus")), false);
-        put_day(in, "day", json_string_value(json_object_get(first(json_object_get(r, "target")),
-                                                             "dueDate")),
+        put_day(in, "day",
+                json_string_value(json_object_get(first(json_object_get(r, "target")), "dueDate")),
                 update);
         json_t *by = json_object_get(r, "expressedBy");
         if (by)
@@ -265,11 +266,10 @@ static json_t *item_in(enum hb_care_type t, json_t *r, bool update)
         if (owner && strcmp(type, "Patient") == 0)
             json_object_set_new(in, "assignee", json_pack("{s:s}", "kind", "patient"));
         else if (owner)
-            json_object_set_new(in, "assignee",
-                                json_pack("{s:s,s:I}", "kind",
-                                          strcmp(type, "Organization") == 0 ? "org" : "user",
-                                          "id",
-                                          (json_int_t)ref_id(owner, *type ? type : "Practitioner")));
+            json_object_set_new(
+                in, "assignee",
+                json_pack("{s:s,s:I}", "kind", strcmp(type, "Organization") == 0 ? "org" : "user",
+                          "id", (json_int_t)ref_id(owner, *type ? type : "Practitioner")));
         else if (update)
             json_object_set_new(in, "assignee", json_null());
         put(in, "recurrence",
@@ -347,21 +347,20 @@ static int people_in(struct hb_db *db, json_t *list, const char *actor_key, bool
                 put_day(m, "from", start, false);
             if (end)
                 put_day(m, "to", end, false);
-            const char *org = json_string_value(json_object_get(json_object_get(p, "onBehalfOf"),
-                                                                "reference"));
+            const char *org =
+                json_string_value(json_object_get(json_object_get(p, "onBehalfOf"), "reference"));
             if (org)
-                json_object_set_new(m, "orgId",
-                                    json_integer(ref_id(json_object_get(p, "onBehalfOf"),
-                                                        "Organization")));
+                json_object_set_new(
+                    m, "orgId",
+                    json_integer(ref_id(json_object_get(p, "onBehalfOf"), "Organization")));
         }
         json_array_append_new(*out, m);
     }
     return 0;
 }
 
-int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care_type t,
-                       int64_t id, json_t *res, int if_version, int64_t *out_id,
-                       struct hb_error *err)
+int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care_type t, int64_t id,
+                       json_t *res, int if_version, int64_t *out_id, struct hb_error *err)
 {
     const char *rt = json_string_value(json_object_get(res, "resourceType"));
     const char *tn = hb_care_type_name(t);
@@ -371,8 +370,8 @@ int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care
         const char *rid = json_string_value(json_object_get(res, "id"));
         int64_t body_id;
         if (!rid || hb_parse_i64(rid, strlen(rid), 1, INT64_MAX, &body_id) != 0 || body_id != id)
-            return hb_fail(err, HB_INVALID, "id",
-                           "id i innholdet må være lik id i adressen (%lld)", (long long)id);
+            return hb_fail(err, HB_INVALID, "id", "id i innholdet må være lik id i adressen (%lld)",
+                           (long long)id);
     }
     bool update = id != 0;
     *out_id = id;
@@ -392,8 +391,7 @@ int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care
             json_array_foreach(json_object_get(res, "careTeam"), i, ct)
             {
                 if (ref_id(ct, "CareTeam"))
-                    json_object_set_new(in, "standingTeamId",
-                                        json_integer(ref_id(ct, "CareTeam")));
+                    json_object_set_new(in, "standingTeamId", json_integer(ref_id(ct, "CareTeam")));
             }
             int64_t pid = ref_id(json_object_get(res, "subject"), "Patient");
             rc = pid ? hb_care_plan_create(s, u, pid, in, out_id, err)
@@ -408,7 +406,8 @@ int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care
             rc = hb_care_item_update(s, u, id, in, if_version, true, NULL, err);
             break;
         }
-        plan_id = t == HB_CARE_TASK ? ref_id(first(json_object_get(res, "basedOn")), "CarePlan") : 0;
+        plan_id =
+            t == HB_CARE_TASK ? ref_id(first(json_object_get(res, "basedOn")), "CarePlan") : 0;
         if (!plan_id &&
             (rc = plan_of(s, json_object_get(res, t == HB_CARE_TASK ? "for" : "subject"),
                           t == HB_CARE_TASK   ? "Task.for"
@@ -488,9 +487,8 @@ int hb_care_fhir_write(struct hb_store *s, const struct hb_user *u, enum hb_care
                          "Teamet rundt én pasient opprettes med pasientens CarePlan");
             break;
         }
-        in = json_pack("{s:s?,s:s?,s:o}", "kind",
-                       code_of(first(json_object_get(res, "category"))), "name",
-                       json_string_value(json_object_get(res, "name")), "members", people);
+        in = json_pack("{s:s?,s:s?,s:o}", "kind", code_of(first(json_object_get(res, "category"))),
+                       "name", json_string_value(json_object_get(res, "name")), "members", people);
         rc = hb_care_team_create(s, u, in, out_id, err);
         break;
     }

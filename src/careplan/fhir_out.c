@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 #define HB_SYS "https://helsebro.no/fhir/CodeSystem/"
 #define HB_EXT "https://helsebro.no/fhir/StructureDefinition/"
@@ -145,11 +145,10 @@ static int build_team(struct hb_db *db, int64_t id, json_t **out, struct built *
         else
             member = json_object();
         json_object_set_new(member, "display", json_string(hb_stmt_col(st, 2, NULL)));
-        json_t *roles = json_pack("[o]", concept(HB_SYS "care-role", role,
-                                                 hb__care_role_label(role)));
+        json_t *roles =
+            json_pack("[o]", concept(HB_SYS "care-role", role, hb__care_role_label(role)));
         if (coordinator && hb_stmt_col_int(st, 0) == coordinator)
-            json_array_append_new(roles, concept(HB_SYS "care-role", "coordinator",
-                                                 "Koordinator"));
+            json_array_append_new(roles, concept(HB_SYS "care-role", "coordinator", "Koordinator"));
         json_t *p = json_pack("{s:o,s:o,s:{s:s}}", "role", roles, "member", member, "period",
                               "start", hb_stmt_col(st, 5, NULL));
         if (hb_stmt_col(st, 6, NULL))
@@ -174,8 +173,7 @@ static int build_team(struct hb_db *db, int64_t id, json_t **out, struct built *
 }
 
 /* ---- CarePlan ---- */
-static const char SQL_PLAN_ITEMS[] =
-    "SELECT id, kind FROM care_item WHERE plan_id = ? ORDER BY id";
+static const char SQL_PLAN_ITEMS[] = "SELECT id, kind FROM care_item WHERE plan_id = ? ORDER BY id";
 
 static int build_plan(struct hb_db *db, int64_t id, json_t **out, struct built *b,
                       struct hb_error *err)
@@ -192,10 +190,10 @@ static int build_plan(struct hb_db *db, int64_t id, json_t **out, struct built *
     json_t *teams = json_pack("[o]", ref("CareTeam", p.team_id));
     if (p.parent_team_id)
         json_array_append_new(teams, ref("CareTeam", p.parent_team_id));
-    json_t *r = json_pack("{s:s,s:o,s:s,s:s,s:s,s:o,s:s,s:o}", "resourceType", "CarePlan", "id",
-                          hb__care_id(id), "status", p.status, "intent", "plan", "title",
-                          p.title, "subject", ref("Patient", p.patient_id), "created", created,
-                          "careTeam", teams);
+    json_t *r =
+        json_pack("{s:s,s:o,s:s,s:s,s:s,s:o,s:s,s:o}", "resourceType", "CarePlan", "id",
+                  hb__care_id(id), "status", p.status, "intent", "plan", "title", p.title,
+                  "subject", ref("Patient", p.patient_id), "created", created, "careTeam", teams);
     if (p.individual_plan)
         json_object_set_new(r, "category",
                             json_pack("[o]", concept(HB_SYS "care-plan-kind", "individual-plan",
@@ -225,8 +223,8 @@ static int build_plan(struct hb_db *db, int64_t id, json_t **out, struct built *
         for (int k = 0; k < 3; k++) {
             const char *v = json_string_value(json_object_get(c, keys[k]));
             if (v && *v)
-                json_array_append_new(sub, json_pack("{s:s,s:s}", "url", keys[k],
-                                                     "valueString", v));
+                json_array_append_new(sub,
+                                      json_pack("{s:s,s:s}", "url", keys[k], "valueString", v));
         }
         json_t *ext = json_pack("{s:s,s:o}", "url", HB_EXT "care-plan-contact", "extension", sub);
         if (!json_object_get(r, "extension"))
@@ -304,19 +302,18 @@ static json_t *build_condition(struct hb_stmt *st, int64_t id, int64_t patient)
     iso(hb_stmt_col_int(st, 12), recorded);
     json_t *cc = json_pack("{s:s}", "text", hb_stmt_col(st, 1, NULL));
     if (sys && code)
-        json_object_set_new(cc, "coding",
-                            json_pack("[o]", coding(strcmp(sys, "icpc2") == 0 ? OID_ICPC2
-                                                                               : OID_ICD10,
-                                                    code, NULL)));
-    json_t *r = json_pack(
-        "{s:s,s:o,s:o,s:[o],s:o,s:o,s:s}", "resourceType", "Condition", "id", hb__care_id(id),
-        "clinicalStatus",
-        concept("http://terminology.hl7.org/CodeSystem/condition-clinical",
-                hb_stmt_col(st, 2, NULL), NULL),
-        "category",
-        concept("http://terminology.hl7.org/CodeSystem/condition-category", "problem-list-item",
-                "Problem List Item"),
-        "code", cc, "subject", ref("Patient", patient), "recordedDate", recorded);
+        json_object_set_new(
+            cc, "coding",
+            json_pack("[o]",
+                      coding(strcmp(sys, "icpc2") == 0 ? OID_ICPC2 : OID_ICD10, code, NULL)));
+    json_t *r = json_pack("{s:s,s:o,s:o,s:[o],s:o,s:o,s:s}", "resourceType", "Condition", "id",
+                          hb__care_id(id), "clinicalStatus",
+                          concept("http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                  hb_stmt_col(st, 2, NULL), NULL),
+                          "category",
+                          concept("http://terminology.hl7.org/CodeSystem/condition-category",
+                                  "problem-list-item", "Problem List Item"),
+                          "code", cc, "subject", ref("Patient", patient), "recordedDate", recorded);
     set_str(r, "onsetDateTime", hb_stmt_col(st, 3, NULL));
     return r;
 }
@@ -326,12 +323,11 @@ static json_t *build_task(struct hb_stmt *st, int64_t id, int64_t patient)
     char authored[32], modified[32];
     iso(hb_stmt_col_int(st, 12), authored);
     iso(hb_stmt_col_int(st, 13), modified);
-    json_t *r = json_pack("{s:s,s:o,s:s,s:s,s:s,s:[o],s:o,s:s,s:s}", "resourceType", "Task",
-                          "id", hb__care_id(id), "status", hb_stmt_col(st, 2, NULL), "intent",
-                          "plan", "description", hb_stmt_col(st, 1, NULL), "basedOn",
-                          ref("CarePlan", hb_stmt_col_int(st, 15)), "for",
-                          ref("Patient", patient), "authoredOn", authored, "lastModified",
-                          modified);
+    json_t *r = json_pack("{s:s,s:o,s:s,s:s,s:s,s:[o],s:o,s:s,s:s}", "resourceType", "Task", "id",
+                          hb__care_id(id), "status", hb_stmt_col(st, 2, NULL), "intent", "plan",
+                          "description", hb_stmt_col(st, 1, NULL), "basedOn",
+                          ref("CarePlan", hb_stmt_col_int(st, 15)), "for", ref("Patient", patient),
+                          "authoredOn", authored, "lastModified", modified);
     if (hb_stmt_col(st, 3, NULL))
         json_object_set_new(r, "restriction",
                             json_pack("{s:{s:s}}", "period", "end", hb_stmt_col(st, 3, NULL)));
@@ -401,13 +397,12 @@ static int build_message(struct hb_db *db, int64_t id, json_t **out, struct buil
                      : strcmp(urole, "relative") == 0 ? json_object()
                                                       : ref("Practitioner", hb_stmt_col_int(st, 9));
     json_object_set_new(sender, "display", json_string(hb_stmt_col(st, 11, NULL)));
-    json_t *r = json_pack("{s:s,s:o,s:s,s:[o],s:o,s:[o],s:s,s:o,s:[{s:s}]}", "resourceType",
-                          "Communication", "id", hb__care_id(id), "status",
-                          hb_stmt_col(st, 4, NULL), "category",
-                          concept(HB_SYS "care-message-kind", kind, label), "subject",
-                          ref("Patient", patient), "about",
-                          ref("CarePlan", hb_stmt_col_int(st, 8)), "sent", sent, "sender",
-                          sender, "payload", "contentString", hb_stmt_col(st, 1, NULL));
+    json_t *r =
+        json_pack("{s:s,s:o,s:s,s:[o],s:o,s:[o],s:s,s:o,s:[{s:s}]}", "resourceType",
+                  "Communication", "id", hb__care_id(id), "status", hb_stmt_col(st, 4, NULL),
+                  "category", concept(HB_SYS "care-message-kind", kind, label), "subject",
+                  ref("Patient", patient), "about", ref("CarePlan", hb_stmt_col_int(st, 8)), "sent",
+                  sent, "sender", sender, "payload", "contentString", hb_stmt_col(st, 1, NULL));
     if (hb_stmt_col_int(st, 2))
         json_object_set_new(r, "recipient",
                             json_pack("[o]", ref("Organization", hb_stmt_col_int(st, 2))));
@@ -443,13 +438,12 @@ static int build_consult(struct hb_db *db, int64_t id, json_t **out, struct buil
     iso(s0 + minutes * 60 * 1000000, end);
     iso(hb_stmt_col_int(st, 14), created);
     const char *status = hb_stmt_col(st, 4, NULL);
-    json_t *r = json_pack(
-        "{s:s,s:o,s:s,s:o,s:s,s:s,s:s,s:I,s:s,s:[o]}", "resourceType", "Appointment", "id",
-        hb__care_id(id), "status", status, "appointmentType",
-        concept(HB_SYS "appointment-kind", "co-consultation", "Samkonsultasjon"), "description",
-        hb_stmt_col(st, 2, NULL), "start", start, "end", end, "minutesDuration",
-        (json_int_t)minutes, "created", created, "supportingInformation",
-        ref("CarePlan", hb_stmt_col_int(st, 13)));
+    json_t *r = json_pack("{s:s,s:o,s:s,s:o,s:s,s:s,s:s,s:I,s:s,s:[o]}", "resourceType",
+                          "Appointment", "id", hb__care_id(id), "status", status, "appointmentType",
+                          concept(HB_SYS "appointment-kind", "co-consultation", "Samkonsultasjon"),
+                          "description", hb_stmt_col(st, 2, NULL), "start", start, "end", end,
+                          "minutesDuration", (json_int_t)minutes, "created", created,
+                          "supportingInformation", ref("CarePlan", hb_stmt_col_int(st, 13)));
     set_str(r, "comment", hb_stmt_col(st, 5, NULL));
     if (hb_stmt_col(st, 3, NULL))
         add_ext(r, "video-room", "valueUrl", json_string(hb_stmt_col(st, 3, NULL)));
@@ -457,19 +451,19 @@ static int build_consult(struct hb_db *db, int64_t id, json_t **out, struct buil
         json_t *sub = json_pack(
             "[{s:s,s:{s:I,s:s,s:s,s:s}},{s:s,s:{s:I,s:s,s:s,s:s}},{s:s,s:{s:f,s:s,s:s,s:s}},"
             "{s:s,s:{s:f,s:s,s:s,s:s}}]",
-            "url", "distance", "valueQuantity", "value", (json_int_t)hb_stmt_col_int(st, 6),
-            "unit", "km", "system", "http://unitsofmeasure.org", "code", "km", "url", "time",
-            "valueQuantity", "value", (json_int_t)hb_stmt_col_int(st, 7), "unit", "min",
-            "system", "http://unitsofmeasure.org", "code", "min", "url", "cost",
-            "valueQuantity", "value", (double)hb_stmt_col_int(st, 8) / 100.0, "unit", "NOK",
-            "system", "urn:iso:std:iso:4217", "code", "NOK", "url", "co2", "valueQuantity",
-            "value", (double)hb_stmt_col_int(st, 9) / 1000.0, "unit", "kg", "system",
+            "url", "distance", "valueQuantity", "value", (json_int_t)hb_stmt_col_int(st, 6), "unit",
+            "km", "system", "http://unitsofmeasure.org", "code", "km", "url", "time",
+            "valueQuantity", "value", (json_int_t)hb_stmt_col_int(st, 7), "unit", "min", "system",
+            "http://unitsofmeasure.org", "code", "min", "url", "cost", "valueQuantity", "value",
+            (double)hb_stmt_col_int(st, 8) / 100.0, "unit", "NOK", "system", "urn:iso:std:iso:4217",
+            "code", "NOK", "url", "co2", "valueQuantity", "value",
+            (double)hb_stmt_col_int(st, 9) / 1000.0, "unit", "kg", "system",
             "http://unitsofmeasure.org", "code", "kg");
         json_t *a = json_object_get(r, "extension");
         if (!a)
             json_object_set_new(r, "extension", a = json_array());
-        json_array_append_new(a, json_pack("{s:s,s:o}", "url", HB_EXT "travel-avoided",
-                                           "extension", sub));
+        json_array_append_new(
+            a, json_pack("{s:s,s:o}", "url", HB_EXT "travel-avoided", "extension", sub));
     }
     int64_t patient = hb_stmt_col_int(st, 12);
     b->version = (int)hb_stmt_col_int(st, 10);
@@ -483,7 +477,7 @@ static int build_consult(struct hb_db *db, int64_t id, json_t **out, struct buil
     json_t *parts = json_array();
     while ((rc = hb_stmt_step(st, err)) == 1) {
         const char *urole = hb_stmt_col(st, 3, NULL), *role = hb_stmt_col(st, 2, NULL);
-        json_t *actor = !hb_stmt_col_int(st, 0)           ? json_object()
+        json_t *actor = !hb_stmt_col_int(st, 0)              ? json_object()
                         : urole && !strcmp(urole, "patient") ? ref("Patient", patient)
                         : urole && !strcmp(urole, "relative")
                             ? json_object()
@@ -506,8 +500,8 @@ static int build_consult(struct hb_db *db, int64_t id, json_t **out, struct buil
 }
 
 /* ---- storing ---- */
-static int build(struct hb_db *db, enum hb_care_type t, int64_t id, json_t **out,
-                 struct built *b, struct hb_error *err)
+static int build(struct hb_db *db, enum hb_care_type t, int64_t id, json_t **out, struct built *b,
+                 struct hb_error *err)
 {
     switch (t) {
     case HB_CARE_TEAM:
@@ -564,8 +558,8 @@ int hb__care_commit(struct hb_db *db, enum hb_care_type t, int64_t id, int64_t u
         rc = hb_stmt_run(st, err);
     }
     if (rc >= 0)
-        rc = hb_store_change(db, type_names[t], id, b.version, user_id, action, text,
-                             strlen(text), err);
+        rc = hb_store_change(db, type_names[t], id, b.version, user_id, action, text, strlen(text),
+                             err);
     free(text);
     return rc < 0 ? rc : 0;
 }
@@ -604,19 +598,17 @@ int hb_care_fhir_load(struct hb_db *db, enum hb_care_type t, int64_t id, json_t 
 
 /* ---- search ---- */
 /* Filters written once: each value bound twice, "no filter" as 0 or NULL. */
-#define FILTERS(patient, updated)                                                          \
-    " WHERE (CAST(? AS BIGINT) = 0 OR " patient " = ?)"                                   \
-    " AND (CAST(? AS BIGINT) = 0 OR plan_id = ?)"                                         \
-    " AND (CAST(? AS TEXT) IS NULL OR status = ?)"                                        \
-    " AND (CAST(? AS BIGINT) = 0 OR " updated " >= ?)"                                    \
-    " AND (CAST(? AS BIGINT) = 0 OR " updated " < ?)"                                     \
+#define FILTERS(patient, updated)                                                                  \
+    " WHERE (CAST(? AS BIGINT) = 0 OR " patient " = ?)"                                            \
+    " AND (CAST(? AS BIGINT) = 0 OR plan_id = ?)"                                                  \
+    " AND (CAST(? AS TEXT) IS NULL OR status = ?)"                                                 \
+    " AND (CAST(? AS BIGINT) = 0 OR " updated " >= ?)"                                             \
+    " AND (CAST(? AS BIGINT) = 0 OR " updated " < ?)"                                              \
     " AND (CAST(? AS BIGINT) = 0 OR id < ?)"
-#define DAY_RANGE(col)                                                                     \
-    " AND (CAST(? AS TEXT) IS NULL OR " col " >= ?) AND (CAST(? AS TEXT) IS NULL OR " col \
-    " < ?)"
-#define TIME_RANGE(col)                                                                    \
-    " AND (CAST(? AS BIGINT) = 0 OR " col " >= ?) AND (CAST(? AS BIGINT) = 0 OR " col     \
-    " < ?)"
+#define DAY_RANGE(col)                                                                             \
+    " AND (CAST(? AS TEXT) IS NULL OR " col " >= ?) AND (CAST(? AS TEXT) IS NULL OR " col " < ?)"
+#define TIME_RANGE(col)                                                                            \
+    " AND (CAST(? AS BIGINT) = 0 OR " col " >= ?) AND (CAST(? AS BIGINT) = 0 OR " col " < ?)"
 #define ORDER " ORDER BY id DESC LIMIT ?"
 
 static const struct {
@@ -629,18 +621,17 @@ static const struct {
     {"SELECT id FROM (SELECT id, patient_id, id AS plan_id, status, updated_at, created_at"
      " FROM care_plan) p" FILTERS("patient_id", "updated_at") TIME_RANGE("created_at") ORDER,
      false},
-    {"SELECT id FROM care_item" FILTERS("patient_id", "updated_at") " AND kind = 'goal'"
-     DAY_RANGE("day") ORDER,
+    {"SELECT id FROM care_item" FILTERS("patient_id",
+                                        "updated_at") " AND kind = 'goal'" DAY_RANGE("day") ORDER,
      true},
-    {"SELECT id FROM care_item" FILTERS("patient_id", "updated_at") " AND kind = 'issue'"
-     DAY_RANGE("day") ORDER,
+    {"SELECT id FROM care_item" FILTERS("patient_id",
+                                        "updated_at") " AND kind = 'issue'" DAY_RANGE("day") ORDER,
      true},
-    {"SELECT id FROM care_item" FILTERS("patient_id", "updated_at") " AND kind = 'task'"
-     DAY_RANGE("day") ORDER,
+    {"SELECT id FROM care_item" FILTERS("patient_id",
+                                        "updated_at") " AND kind = 'task'" DAY_RANGE("day") ORDER,
      true},
     {"SELECT id FROM care_message" FILTERS("patient_id", "at") TIME_RANGE("at") ORDER, false},
-    {"SELECT id FROM consultation" FILTERS("patient_id", "updated_at") TIME_RANGE("start_at")
-     ORDER,
+    {"SELECT id FROM consultation" FILTERS("patient_id", "updated_at") TIME_RANGE("start_at") ORDER,
      false},
 };
 
@@ -698,9 +689,8 @@ static const char SQL_HISTORY[] =
     "SELECT version, action, resource FROM change_log WHERE rtype = ? AND rid = ?"
     " ORDER BY version DESC LIMIT 100";
 
-int hb_care_fhir_history(struct hb_db *db, enum hb_care_type t, int64_t id,
-                         struct hb_arena *arena, struct hb_care_version **out, int *n,
-                         struct hb_error *err)
+int hb_care_fhir_history(struct hb_db *db, enum hb_care_type t, int64_t id, struct hb_arena *arena,
+                         struct hb_care_version **out, int *n, struct hb_error *err)
 {
     struct hb_stmt *st;
     int rc = hb_db_stmt(db, SQL_HISTORY, &st, err);

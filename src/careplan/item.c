@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 static const char *const kinds[] = {"goal", "issue", "task", NULL};
 static const char *const goal_status[] = {"proposed", "active", "completed", "cancelled", NULL};
@@ -94,14 +94,13 @@ json_t *hb__care_item_json(const struct hb__item *it)
     hb_time_no(it->updated_at, upd, sizeof(upd));
     bool open = strcmp(it->status, "completed") != 0 && strcmp(it->status, "cancelled") != 0 &&
                 strcmp(it->status, "resolved") != 0;
-    json_t *j = json_pack("{s:o,s:o,s:o,s:s,s:i,s:s,s:s,s:s,s:b,s:s}", "id", hb__care_id(it->id),
-                          "planId", hb__care_id(it->plan_id), "patientId",
-                          hb__care_id(it->patient_id), "kind", it->kind, "version", it->version,
-                          "text", it->text, "status", it->status, "statusLabel",
-                          hb__care_status_label(it->kind, it->status), "overdue",
-                          open && strcmp(it->kind, "task") == 0 && it->day &&
-                              strcmp(it->day, today) < 0,
-                          "updatedLocal", upd);
+    json_t *j =
+        json_pack("{s:o,s:o,s:o,s:s,s:i,s:s,s:s,s:s,s:b,s:s}", "id", hb__care_id(it->id), "planId",
+                  hb__care_id(it->plan_id), "patientId", hb__care_id(it->patient_id), "kind",
+                  it->kind, "version", it->version, "text", it->text, "status", it->status,
+                  "statusLabel", hb__care_status_label(it->kind, it->status), "overdue",
+                  open && strcmp(it->kind, "task") == 0 && it->day && strcmp(it->day, today) < 0,
+                  "updatedLocal", upd);
     if (it->day) {
         json_object_set_new(j, "day", json_string(it->day));
         json_object_set_new(j, "dayLocal", json_string(due));
@@ -119,17 +118,19 @@ json_t *hb__care_item_json(const struct hb__item *it)
     if (it->patient_name)
         json_object_set_new(j, "patientName", json_string(it->patient_name));
     if (it->assignee_user_id || it->assignee_org_id || it->assignee_patient)
-        json_object_set_new(
-            j, "assignee",
-            json_pack("{s:s,s:o,s:s}", "kind",
-                      it->assignee_user_id ? "user" : it->assignee_org_id ? "org" : "patient",
-                      "id",
-                      hb__care_id(it->assignee_user_id   ? it->assignee_user_id
-                                  : it->assignee_org_id ? it->assignee_org_id
-                                                        : it->patient_id),
-                      "name", it->assignee_patient ? "Pasienten selv"
-                              : it->assignee_name  ? it->assignee_name
-                                                   : ""));
+        json_object_set_new(j, "assignee",
+                            json_pack("{s:s,s:o,s:s}", "kind",
+                                      it->assignee_user_id  ? "user"
+                                      : it->assignee_org_id ? "org"
+                                                            : "patient",
+                                      "id",
+                                      hb__care_id(it->assignee_user_id  ? it->assignee_user_id
+                                                  : it->assignee_org_id ? it->assignee_org_id
+                                                                        : it->patient_id),
+                                      "name",
+                                      it->assignee_patient ? "Pasienten selv"
+                                      : it->assignee_name  ? it->assignee_name
+                                                           : ""));
     return j;
 }
 
@@ -174,8 +175,8 @@ static int parse_item(struct hb_db *db, json_t *in, const struct hb__plan *plan,
                       struct hb__item *it, struct hb_buf *fields, struct hb_arena *a,
                       struct hb_error *err)
 {
-    const char *text = NULL, *status = NULL, *day = NULL, *by = NULL, *sys = NULL,
-               *code = NULL, *rec = NULL;
+    const char *text = NULL, *status = NULL, *day = NULL, *by = NULL, *sys = NULL, *code = NULL,
+               *rec = NULL;
     int rc;
     if ((rc = hb__in_str(in, "text", 1000, &text, err)) ||
         (rc = hb__in_str(in, "status", 20, &status, err)) ||
@@ -192,14 +193,18 @@ static int parse_item(struct hb_db *db, json_t *in, const struct hb__plan *plan,
             text++;
         if (!*text)
             return hb_fail(err, HB_INVALID, "text", "Skriv hva %s gjelder",
-                           goal ? "målet" : task ? "oppgaven" : "helseutfordringen");
+                           goal   ? "målet"
+                           : task ? "oppgaven"
+                                  : "helseutfordringen");
         if (differs(text, it->text))
             note_field(fields, "text");
         it->text = text;
     }
     if (!it->text)
         return hb_fail(err, HB_INVALID, "text", "Skriv hva %s gjelder",
-                       goal ? "målet" : task ? "oppgaven" : "helseutfordringen");
+                       goal   ? "målet"
+                       : task ? "oppgaven"
+                              : "helseutfordringen");
     if (status) {
         const char *const *allowed = goal ? goal_status : task ? task_status : issue_status;
         if (hb__in_list(status, allowed) < 0)
@@ -320,8 +325,7 @@ static void bind_opt_id(struct hb_stmt *st, int i, int64_t v)
         hb_stmt_null(st, i);
 }
 
-static int insert_item(struct hb_db *db, struct hb__item *it, int64_t user_id,
-                       struct hb_error *err)
+static int insert_item(struct hb_db *db, struct hb__item *it, int64_t user_id, struct hb_error *err)
 {
     struct hb_stmt *st;
     int rc = hb_db_stmt(db, SQL_ITEM_ADD, &st, err);
@@ -380,8 +384,8 @@ struct item_tx {
 };
 
 int hb__care_item_create(struct hb_db *db, const struct hb_user *u, const struct hb__plan *p,
-                         const struct hb__access *acc, json_t *in, struct hb_arena *a,
-                         int64_t *id, struct hb_error *err)
+                         const struct hb__access *acc, json_t *in, struct hb_arena *a, int64_t *id,
+                         struct hb_error *err)
 {
     struct hb_buf fields;
     hb_buf_init(&fields, 0);
@@ -399,9 +403,9 @@ int hb__care_item_create(struct hb_db *db, const struct hb_user *u, const struct
     }
     bool patient_goal = acc->is_patient && k == 0;
     if (!acc->staff_member && !patient_goal) {
-        rc = acc->is_patient ? hb_fail(err, HB_FORBIDDEN, NULL,
-                                       "Som pasient kan du legge til egne mål")
-                             : hb__care_need_member(acc, err);
+        rc = acc->is_patient
+                 ? hb_fail(err, HB_FORBIDDEN, NULL, "Som pasient kan du legge til egne mål")
+                 : hb__care_need_member(acc, err);
         goto out;
     }
     it.plan_id = p->id;
@@ -419,14 +423,14 @@ int hb__care_item_create(struct hb_db *db, const struct hb_user *u, const struct
     char due[16];
     day_no(it.day, due);
     static const char *const what[] = {"Nytt mål", "Ny helseutfordring", "Ny oppgave"};
-    const char *summary = hb_arena_printf(a, "%s: «%s»%s%s", what[k], it.text,
-                                          it.day ? (k == 2 ? ", frist " : ", dato ") : "",
-                                          it.day ? due : "");
+    const char *summary =
+        hb_arena_printf(a, "%s: «%s»%s%s", what[k], it.text,
+                        it.day ? (k == 2 ? ", frist " : ", dato ") : "", it.day ? due : "");
     if ((rc = hb__care_event(db, p->id, u->id, type_of(it.kind), it.id, 1, "", summary, err)))
         goto out;
-    rc = hb__care_audit(db, u, p->patient_id, "create",
-                        hb_arena_printf(a, "%s/%lld", type_of(it.kind), (long long)it.id), acc,
-                        err);
+    rc =
+        hb__care_audit(db, u, p->patient_id, "create",
+                       hb_arena_printf(a, "%s/%lld", type_of(it.kind), (long long)it.id), acc, err);
 out:
     hb_buf_release(&fields);
     return rc;
@@ -506,7 +510,8 @@ static int update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     bool own_task = strcmp(it.kind, "task") == 0 && before.assignee_patient &&
                     strcmp(fields.ptr, "status") == 0;
     bool own_goal = strcmp(it.kind, "goal") == 0 && before.expressed_by &&
-                    strcmp(before.expressed_by, "patient") == 0 && !strstr(fields.ptr, "expressedBy");
+                    strcmp(before.expressed_by, "patient") == 0 &&
+                    !strstr(fields.ptr, "expressedBy");
     if (!acc.staff_member && !(acc.is_patient && (own_task || own_goal))) {
         rc = acc.is_patient ? hb_fail(err, HB_FORBIDDEN, NULL,
                                       "Som pasient kan du endre egne mål og merke egne oppgaver")
@@ -525,8 +530,8 @@ static int update_tx(struct hb_db *db, void *arg, struct hb_error *err)
                                          &changes, &hit, err)))
             goto out;
         if (hit) {
-            x->conflict = json_pack("{s:o,s:o}", "current", hb__care_item_json(&before),
-                                    "changes", changes);
+            x->conflict =
+                json_pack("{s:o,s:o}", "current", hb__care_item_json(&before), "changes", changes);
             rc = hb_fail(err, HB_CONFLICT, "version",
                          "Noen andre endret dette mens du skrev. Endringen din er ikke lagret: "
                          "se hva som ble endret, og prøv igjen.");
@@ -561,7 +566,10 @@ static int update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     const char *label = kind_labels[hb__in_list(it.kind, kinds)];
     const char *summary =
         strstr(fields.ptr, "status")
-            ? hb_arena_printf(a, "%c%s «%s»: %s", label[0] == 'm' ? 'M' : label[0] == 'o' ? 'O' : 'H',
+            ? hb_arena_printf(a, "%c%s «%s»: %s",
+                              label[0] == 'm'   ? 'M'
+                              : label[0] == 'o' ? 'O'
+                                                : 'H',
                               label + 1, it.text, hb__care_status_label(it.kind, it.status))
             : hb_arena_printf(a, "Endret %s «%s»", label, it.text);
     if ((rc = hb__care_event(db, p.id, x->tx.u->id, type_of(it.kind), it.id, before.version + 1,
@@ -596,8 +604,8 @@ int hb_care_item_update(struct hb_store *s, const struct hb_user *u, int64_t id,
 {
     if (json_object_get(in, "kind"))
         return hb_fail(err, HB_INVALID, "kind", "Typen kan ikke endres");
-    struct item_tx x = {.tx = {.u = u}, .id = id, .in = in, .if_version = if_version,
-                        .strict = strict};
+    struct item_tx x = {
+        .tx = {.u = u}, .id = id, .in = in, .if_version = if_version, .strict = strict};
     int rc = hb__care_write(s, update_tx, &x.tx, err);
     if (conflict)
         *conflict = x.conflict;

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 static const char *const message_kinds[] = {"message", "question", "answer", NULL};
 
@@ -175,11 +175,10 @@ static int message_tx(struct hb_db *db, void *arg, struct hb_error *err)
         (rc = hb__care_commit(db, HB_CARE_COMMUNICATION, x->id, u->id, "create", err)) ||
         (rc = mark_read(db, p.id, u->id, x->id, err)))
         goto out;
-    if (k > 0 &&
-        (rc = hb__care_event(db, p.id, u->id, "Communication", x->id, 1, "",
-                             k == 1 ? "Spørsmål sendt til spesialisthelsetjenesten"
-                                    : "Spesialisthelsetjenesten har svart på spørsmålet",
-                             err)))
+    if (k > 0 && (rc = hb__care_event(db, p.id, u->id, "Communication", x->id, 1, "",
+                                      k == 1 ? "Spørsmål sendt til spesialisthelsetjenesten"
+                                             : "Spesialisthelsetjenesten har svart på spørsmålet",
+                                      err)))
         goto out;
     rc = hb__care_audit(db, u, p.patient_id, "create",
                         hb_arena_printf(a, "Communication/%lld", (long long)x->id), &acc, err);
@@ -188,8 +187,8 @@ out:
     return rc;
 }
 
-int hb_care_message_add(struct hb_store *s, const struct hb_user *u, int64_t plan_id,
-                        json_t *in, int64_t *id, struct hb_error *err)
+int hb_care_message_add(struct hb_store *s, const struct hb_user *u, int64_t plan_id, json_t *in,
+                        int64_t *id, struct hb_error *err)
 {
     struct msg_tx x = {.tx = {.u = u}, .plan_id = plan_id, .in = in};
     int rc = hb__care_write(s, message_tx, &x.tx, err);
@@ -289,9 +288,11 @@ int hb_care_messages(struct hb_store *s, const struct hb_user *u, int64_t plan_i
     if (rc == 0 || rc == HB_FORBIDDEN) {
         struct read_tx rx = {.u = u, .plan_id = plan_id, .last_id = rc == 0 ? last : 0};
         rx.audit = (struct hb_audit){
-            .patient_id = p.patient_id, .action = "read",
+            .patient_id = p.patient_id,
+            .action = "read",
             .what = hb_arena_printf(arena, "CarePlan/%lld/messages", (long long)plan_id),
-            .relation = rc == 0 ? acc.relation : NULL, .reason = rc == 0 ? acc.reason : NULL,
+            .relation = rc == 0 ? acc.relation : NULL,
+            .reason = rc == 0 ? acc.reason : NULL,
             .allowed = rc == 0};
         struct hb_error aerr = {0};
         int arc = hb_store_write(s, thread_read_tx, &rx, &aerr);
@@ -345,15 +346,17 @@ int hb_care_questions(struct hb_store *s, const struct hb_user *u, struct hb_are
             json_array_append_new(
                 list, json_pack("{s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "id",
                                 hb__care_id(hb_stmt_col_int(st, 0)), "planId",
-                                hb__care_id(hb_stmt_col_int(st, 1)), "patientId",
-                                hb__care_id(pid), "body", hb_stmt_col(st, 3, NULL), "atLocal",
-                                local, "from", hb_stmt_col(st, 5, NULL), "patientName",
-                                hb_stmt_col(st, 6, NULL), "toOrg", hb_stmt_col(st, 7, NULL)));
-            audits[n++] = (struct hb_audit){
-                .patient_id = pid, .action = "search",
-                .what = hb_arena_printf(arena, "Communication/%lld",
-                                        (long long)hb_stmt_col_int(st, 0)),
-                .relation = "advice-request", .allowed = true};
+                                hb__care_id(hb_stmt_col_int(st, 1)), "patientId", hb__care_id(pid),
+                                "body", hb_stmt_col(st, 3, NULL), "atLocal", local, "from",
+                                hb_stmt_col(st, 5, NULL), "patientName", hb_stmt_col(st, 6, NULL),
+                                "toOrg", hb_stmt_col(st, 7, NULL)));
+            audits[n++] =
+                (struct hb_audit){.patient_id = pid,
+                                  .action = "search",
+                                  .what = hb_arena_printf(arena, "Communication/%lld",
+                                                          (long long)hb_stmt_col_int(st, 0)),
+                                  .relation = "advice-request",
+                                  .allowed = true};
         }
         hb_stmt_done(st);
         rc = rc < 0 ? rc : 0;
@@ -425,8 +428,11 @@ static int consent_tx(struct hb_db *db, void *arg, struct hb_error *err)
     }
     char what[64];
     snprintf(what, sizeof(what), "Consent/relative/%lld", (long long)rel);
-    struct hb_audit a = {.patient_id = x->u->patient_id, .action = "update", .what = what,
-                         .relation = "self", .allowed = true};
+    struct hb_audit a = {.patient_id = x->u->patient_id,
+                         .action = "update",
+                         .what = what,
+                         .relation = "self",
+                         .allowed = true};
     return hb_audit_add(db, x->u, &a, err);
 }
 
@@ -487,8 +493,8 @@ int hb_care_consents(struct hb_store *s, const struct hb_user *u, struct hb_aren
         json_decref(list);
         return rc;
     }
-    *out = json_pack("{s:o,s:o,s:s?}", "relatives", list, "patientId",
-                     hb__care_id(u->patient_id), "patientName", pname);
+    *out = json_pack("{s:o,s:o,s:s?}", "relatives", list, "patientId", hb__care_id(u->patient_id),
+                     "patientName", pname);
     return 0;
 }
 
@@ -567,8 +573,7 @@ static int measure_tx(struct hb_db *db, void *arg, struct hb_error *err)
     if (plan_id &&
         (rc = hb__care_event(db, plan_id, x->tx.u->id, "Observation", x->id, 1, "",
                              hb_arena_printf(a, "Ny måling hjemmefra: %s %s %s",
-                                             measures[x->k].label, x->value,
-                                             measures[x->k].unit),
+                                             measures[x->k].label, x->value, measures[x->k].unit),
                              err)))
         goto out;
     rc = hb__care_audit(db, x->tx.u, x->patient_id, "create",
@@ -578,8 +583,8 @@ out:
     return rc;
 }
 
-int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
-                        json_t *in, int64_t *id, struct hb_error *err)
+int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t patient_id, json_t *in,
+                        int64_t *id, struct hb_error *err)
 {
     struct measure_tx x = {.tx = {.u = u}, .patient_id = patient_id, .k = -1};
     const char *kind = json_string_value(json_object_get(in, "kind"));
@@ -594,7 +599,8 @@ int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t pat
     json_t *v = json_object_get(in, "value");
     const char *s_in = json_string_value(v);
     if (!s_in || strlen(s_in) > 8)
-        return hb_fail(err, HB_INVALID, "value", "value er tallet som tekst, for eksempel \"61,5\"");
+        return hb_fail(err, HB_INVALID, "value",
+                       "value er tallet som tekst, for eksempel \"61,5\"");
     snprintf(x.value, sizeof(x.value), "%s", s_in);
     char *comma = strchr(x.value, ',');
     if (comma)
@@ -608,13 +614,12 @@ int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t pat
     int64_t whole = 0;
     if (shape)
         hb_parse_i64(x.value, digits, 0, 999, &whole);
-    bool above_hi = whole > measures[x.k].hi ||
-                    (whole == measures[x.k].hi && x.value[digits] == '.' &&
-                     strspn(x.value + digits + 1, "0") != rest);
+    bool above_hi =
+        whole > measures[x.k].hi || (whole == measures[x.k].hi && x.value[digits] == '.' &&
+                                     strspn(x.value + digits + 1, "0") != rest);
     if (!shape || whole < measures[x.k].lo || above_hi)
         return hb_fail(err, HB_INVALID, "value", "%s må være mellom %d og %d %s",
-                       measures[x.k].label, measures[x.k].lo, measures[x.k].hi,
-                       measures[x.k].unit);
+                       measures[x.k].label, measures[x.k].lo, measures[x.k].hi, measures[x.k].unit);
     json_t *at = json_object_get(in, "at");
     x.at = hb_now_us();
     if (at && (!json_is_string(at) || hb_parse_instant(json_string_value(at), &x.at) != 0 ||

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 static const char *const plan_status[] = {"active", "completed", "revoked", NULL};
 static const char *const screenings[] = {"not-at-risk", "at-risk", "malnourished", NULL};
@@ -54,9 +54,8 @@ int hb__care_team_insert(struct hb_db *db, int64_t id, const char *kind, const c
 }
 
 int hb__care_member_insert(struct hb_db *db, int64_t id, int64_t team_id, int64_t user_id,
-                           const char *name, const char *role, int64_t org_id,
-                           const char *contact, const char *from, const char *to,
-                           struct hb_error *err)
+                           const char *name, const char *role, int64_t org_id, const char *contact,
+                           const char *from, const char *to, struct hb_error *err)
 {
     struct hb_stmt *st;
     int rc = hb_db_stmt(db, SQL_MEMBER_ADD, &st, err);
@@ -84,9 +83,7 @@ int hb__care_member_insert(struct hb_db *db, int64_t id, int64_t team_id, int64_
 /* The role a user takes in a team unless told otherwise. */
 static const char *default_role(const struct hb_user *u)
 {
-    return u->role == HB_ROLE_GP         ? "gp"
-           : u->role == HB_ROLE_HOSPITAL ? "specialist"
-                                         : "nurse";
+    return u->role == HB_ROLE_GP ? "gp" : u->role == HB_ROLE_HOSPITAL ? "specialist" : "nurse";
 }
 
 struct update_tx {
@@ -139,8 +136,8 @@ static int create_tx(struct hb_db *db, void *arg, struct hb_error *err)
     }
     if (!hb__care_role_label(role) || strcmp(role, "patient") == 0 ||
         strcmp(role, "relative") == 0) {
-        rc = hb_fail(err, HB_INVALID, "role", "Ukjent rolle i teamet: %s",
-                     hb_arena_strdup(a, role));
+        rc =
+            hb_fail(err, HB_INVALID, "role", "Ukjent rolle i teamet: %s", hb_arena_strdup(a, role));
         goto out;
     }
     if (standing) {
@@ -206,14 +203,14 @@ static int create_tx(struct hb_db *db, void *arg, struct hb_error *err)
         (rc = hb__care_event(db, x->plan_id, u->id, "CarePlan", x->plan_id, 1, "",
                              hb_arena_printf(a, "Planen «%s» ble opprettet", title), err)))
         goto out;
-    if ((rc = hb__care_audit(db, u, x->patient_id, "create",
-                             hb_arena_printf(a, "CarePlan/%lld", (long long)x->plan_id), &acc,
-                             err)))
+    if ((rc =
+             hb__care_audit(db, u, x->patient_id, "create",
+                            hb_arena_printf(a, "CarePlan/%lld", (long long)x->plan_id), &acc, err)))
         goto out;
     /* The rest of the plan's fields, when given, in the same transaction. */
-    static const char *const rest[] = {"crisisSigns",        "crisisActions",  "nutritionWeight",
-                                       "nutritionScreening", "nutritionNotes", "contacts",
-                                       "coordinatorId",      NULL};
+    static const char *const rest[] = {
+        "crisisSigns",    "crisisActions", "nutritionWeight", "nutritionScreening",
+        "nutritionNotes", "contacts",      "coordinatorId",   NULL};
     for (int i = 0; rest[i]; i++) {
         if (json_object_get(x->in, rest[i])) {
             struct update_tx ux = {.tx = x->tx, .plan_id = x->plan_id, .in = x->in};
@@ -227,8 +224,8 @@ out:
     return rc;
 }
 
-int hb_care_plan_create(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
-                        json_t *in, int64_t *plan_id, struct hb_error *err)
+int hb_care_plan_create(struct hb_store *s, const struct hb_user *u, int64_t patient_id, json_t *in,
+                        int64_t *plan_id, struct hb_error *err)
 {
     struct create_tx x = {.tx = {.u = u}, .patient_id = patient_id, .in = in};
     int rc = hb__care_write(s, create_tx, &x.tx, err);
@@ -320,7 +317,6 @@ static const char SQL_PLAN_SET[] =
     " nutrition_weight = ?, nutrition_screening = ?, nutrition_notes = ?, status = ?,"
     " contacts = ?, individual_plan = ?, coordinator_id = ?, version = version + 1,"
     " updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
-
 
 static void note(struct hb_buf *f, struct hb_buf *labels, const char *name, const char *label)
 {
@@ -442,14 +438,14 @@ static int plan_update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     }
     if (x->if_version && x->if_version != p.version) {
         if (x->strict) {
-            rc = hb_fail(err, HB_PRECONDITION, "If-Match", "Versjonen er %d, ikke %d",
-                         p.version, x->if_version);
+            rc = hb_fail(err, HB_PRECONDITION, "If-Match", "Versjonen er %d, ikke %d", p.version,
+                         x->if_version);
             goto out;
         }
         json_t *changes;
         bool hit;
-        if ((rc = hb__care_changes_since(db, "CarePlan", p.id, x->if_version, fields.ptr,
-                                         &changes, &hit, err)))
+        if ((rc = hb__care_changes_since(db, "CarePlan", p.id, x->if_version, fields.ptr, &changes,
+                                         &hit, err)))
             goto out;
         if (hit) {
             x->conflict = json_pack("{s:o,s:o}", "current", hb__care_plan_fields_json(&p),
@@ -512,12 +508,11 @@ out:
     return rc;
 }
 
-int hb_care_plan_update(struct hb_store *s, const struct hb_user *u, int64_t plan_id,
-                        json_t *in, int if_version, bool strict, json_t **conflict,
-                        struct hb_error *err)
+int hb_care_plan_update(struct hb_store *s, const struct hb_user *u, int64_t plan_id, json_t *in,
+                        int if_version, bool strict, json_t **conflict, struct hb_error *err)
 {
-    struct update_tx x = {.tx = {.u = u}, .plan_id = plan_id, .in = in,
-                          .if_version = if_version, .strict = strict};
+    struct update_tx x = {
+        .tx = {.u = u}, .plan_id = plan_id, .in = in, .if_version = if_version, .strict = strict};
     int rc = hb__care_write(s, plan_update_tx, &x.tx, err);
     if (conflict)
         *conflict = x.conflict;
@@ -532,14 +527,13 @@ json_t *hb__care_plan_fields_json(const struct hb__plan *p)
     char upd[32], created[32];
     hb_time_no(p->updated_at, upd, sizeof(upd));
     hb_time_no(p->created_at, created, sizeof(created));
-    json_t *j = json_pack("{s:o,s:i,s:s,s:s,s:s,s:b,s:s,s:s}", "id", hb__care_id(p->id),
-                          "version", p->version, "status", p->status, "statusLabel",
-                          hb__care_status_label("plan", p->status), "title", p->title,
-                          "individualPlan", p->individual_plan, "createdLocal", created,
-                          "updatedLocal", upd);
+    json_t *j =
+        json_pack("{s:o,s:i,s:s,s:s,s:s,s:b,s:s,s:s}", "id", hb__care_id(p->id), "version",
+                  p->version, "status", p->status, "statusLabel",
+                  hb__care_status_label("plan", p->status), "title", p->title, "individualPlan",
+                  p->individual_plan, "createdLocal", created, "updatedLocal", upd);
     for (int i = 1; i < N_TEXT - 1; i++)
-        json_object_set_new(j, text_fields[i].name,
-                            json_string(FIELD(p, i) ? FIELD(p, i) : ""));
+        json_object_set_new(j, text_fields[i].name, json_string(FIELD(p, i) ? FIELD(p, i) : ""));
     int k = hb__in_list(p->screening, screenings);
     if (k >= 0)
         json_object_set_new(j, "nutritionScreeningLabel", json_string(screening_labels[k]));
@@ -575,10 +569,10 @@ static int members_json(struct hb_db *db, const struct hb__plan *p, json_t **out
         json_t *m = json_pack(
             "{s:o,s:o,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s}", "id", hb__care_id(id), "teamId",
             hb__care_id(hb_stmt_col_int(st, 1)), "name", hb_stmt_col(st, 3, NULL), "role", role,
-            "roleLabel", hb__care_role_label(role) ? hb__care_role_label(role) : role, "from",
-            from, "active", strcmp(from, today) <= 0 && (!to || strcmp(to, today) >= 0),
-            "coordinator", id == p->coordinator_id, "standingTeam",
-            hb_stmt_col_int(st, 1) != p->team_id, "teamName", hb_stmt_col(st, 10, NULL));
+            "roleLabel", hb__care_role_label(role) ? hb__care_role_label(role) : role, "from", from,
+            "active", strcmp(from, today) <= 0 && (!to || strcmp(to, today) >= 0), "coordinator",
+            id == p->coordinator_id, "standingTeam", hb_stmt_col_int(st, 1) != p->team_id,
+            "teamName", hb_stmt_col(st, 10, NULL));
         if (hb_stmt_col_int(st, 2))
             json_object_set_new(m, "userId", hb__care_id(hb_stmt_col_int(st, 2)));
         if (hb_stmt_col(st, 5, NULL))
@@ -649,10 +643,9 @@ static int page_json(struct hb_db *db, const struct hb_user *u, const struct hb_
             char local[32];
             hb_time_no(at, local, sizeof(local));
             const char *by = hb_stmt_col(st, 1, NULL);
-            json_array_append_new(changes,
-                                  json_pack("{s:s,s:s,s:s,s:b}", "atLocal", local, "by",
-                                            by ? by : "", "summary", hb_stmt_col(st, 2, NULL),
-                                            "new", fresh));
+            json_array_append_new(changes, json_pack("{s:s,s:s,s:s,s:b}", "atLocal", local, "by",
+                                                     by ? by : "", "summary",
+                                                     hb_stmt_col(st, 2, NULL), "new", fresh));
         }
         hb_stmt_done(st);
         json_object_set_new(plan, "changes", changes);
@@ -755,13 +748,13 @@ int hb_care_plan_get(struct hb_store *s, const struct hb_user *u, int64_t patien
             json_t *plan = hb__care_plan_fields_json(&p);
             json_object_set_new(j, "plan", plan);
             rc = page_json(db, u, &p, &acc, arena, plan, err);
-            json_object_set_new(
-                plan, "can",
-                json_pack("{s:b,s:b,s:b,s:b}", "edit", acc.staff_member, "writeWhatMatters",
-                          acc.staff_member || acc.is_patient, "message",
-                          acc.staff_member || acc.is_patient ||
-                              (acc.scopes & HB__SCOPE_MESSAGES) != 0,
-                          "measure", acc.is_patient));
+            json_object_set_new(plan, "can",
+                                json_pack("{s:b,s:b,s:b,s:b}", "edit", acc.staff_member,
+                                          "writeWhatMatters", acc.staff_member || acc.is_patient,
+                                          "message",
+                                          acc.staff_member || acc.is_patient ||
+                                              (acc.scopes & HB__SCOPE_MESSAGES) != 0,
+                                          "measure", acc.is_patient));
         } else {
             json_object_set_new(j, "plan", json_null());
         }
@@ -769,10 +762,11 @@ int hb_care_plan_get(struct hb_store *s, const struct hb_user *u, int64_t patien
     hb_store_release(s, db);
     struct seen_tx sx = {.u = u, .plan_id = plan_id};
     sx.audit = (struct hb_audit){
-        .patient_id = patient_id, .action = "read",
-        .what = plan_id ? hb_arena_printf(arena, "CarePlan/%lld", (long long)plan_id)
-                        : "CarePlan",
-        .relation = rc == 0 ? acc.relation : NULL, .reason = rc == 0 ? acc.reason : NULL,
+        .patient_id = patient_id,
+        .action = "read",
+        .what = plan_id ? hb_arena_printf(arena, "CarePlan/%lld", (long long)plan_id) : "CarePlan",
+        .relation = rc == 0 ? acc.relation : NULL,
+        .reason = rc == 0 ? acc.reason : NULL,
         .allowed = rc == 0};
     if (rc == 0 || rc == HB_FORBIDDEN) {
         sx.plan_id = rc == 0 ? plan_id : 0;

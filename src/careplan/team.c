@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 static const char *const standing_kinds[] = {"psht", "fact", "home-care", NULL};
 
@@ -44,9 +44,8 @@ static int team_get(struct hb_db *db, int64_t id, struct hb_arena *a, struct tea
 /* May u change team t's membership? A micro-team: a staff member of the
  * patient's plan (acc and plan filled for the audit). A standing team: a
  * member, staff of the organisation that runs it, or an administrator. */
-static int may_manage(struct hb_db *db, struct hb__tx *tx, const struct team *t,
-                      struct hb_arena *a, struct hb__plan *plan, struct hb__access *acc,
-                      struct hb_error *err)
+static int may_manage(struct hb_db *db, struct hb__tx *tx, const struct team *t, struct hb_arena *a,
+                      struct hb__plan *plan, struct hb__access *acc, struct hb_error *err)
 {
     memset(acc, 0, sizeof(*acc));
     if (t->patient_id) {
@@ -106,9 +105,8 @@ static int team_changed(struct hb_db *db, const struct hb_user *u, const struct 
 /* ---- members ---- */
 static const char SQL_USER[] = "SELECT name, org_id, role FROM app_user WHERE id = ?";
 static const char SQL_ORG[] = "SELECT 1 FROM org WHERE id = ?";
-static const char SQL_ALREADY[] =
-    "SELECT 1 FROM care_member WHERE team_id = ? AND user_id = ?"
-    " AND (to_day IS NULL OR to_day >= ?)";
+static const char SQL_ALREADY[] = "SELECT 1 FROM care_member WHERE team_id = ? AND user_id = ?"
+                                  " AND (to_day IS NULL OR to_day >= ?)";
 
 struct member_tx {
     struct hb__tx tx;
@@ -180,7 +178,8 @@ static int member_add_tx(struct hb_db *db, void *arg, struct hb_error *err)
         rc = hb_stmt_step(st, err);
         hb_stmt_done(st);
         if (rc) {
-            rc = rc < 0 ? rc : hb_fail(err, HB_CONFLICT, "userId", "Personen er allerede med i teamet");
+            rc = rc < 0 ? rc
+                        : hb_fail(err, HB_CONFLICT, "userId", "Personen er allerede med i teamet");
             goto out;
         }
     }
@@ -386,8 +385,8 @@ static const char SQL_TEAM_MEMBERS[] =
     " LEFT JOIN org o ON o.id = m.org_id WHERE m.team_id = ?"
     " AND m.from_day <= ? AND (m.to_day IS NULL OR m.to_day >= ?) ORDER BY m.id";
 
-int hb_care_teams(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
-                  json_t **out, struct hb_error *err)
+int hb_care_teams(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena, json_t **out,
+                  struct hb_error *err)
 {
     (void)u;
     (void)arena;
@@ -403,11 +402,11 @@ int hb_care_teams(struct hb_store *s, const struct hb_user *u, struct hb_arena *
     while (prepared && (rc = hb_stmt_step(st, err)) == 1) {
         int64_t id = hb_stmt_col_int(st, 0);
         const char *kind = hb_stmt_col(st, 1, NULL);
-        json_t *t = json_pack("{s:o,s:s,s:s,s:s,s:s,s:s,s:I}", "id", hb__care_id(id), "kind",
-                              kind, "kindLabel", hb__care_team_kind_label(kind), "name",
-                              hb_stmt_col(st, 2, NULL), "org", hb_stmt_col(st, 3, NULL),
-                              "status", hb_stmt_col(st, 4, NULL), "patients",
-                              (json_int_t)hb_stmt_col_int(st, 5));
+        json_t *t =
+            json_pack("{s:o,s:s,s:s,s:s,s:s,s:s,s:I}", "id", hb__care_id(id), "kind", kind,
+                      "kindLabel", hb__care_team_kind_label(kind), "name", hb_stmt_col(st, 2, NULL),
+                      "org", hb_stmt_col(st, 3, NULL), "status", hb_stmt_col(st, 4, NULL),
+                      "patients", (json_int_t)hb_stmt_col_int(st, 5));
         json_t *members = json_array();
         int mrc = hb_db_stmt(db, SQL_TEAM_MEMBERS, &ms, err);
         if (mrc == 0) {
@@ -416,10 +415,9 @@ int hb_care_teams(struct hb_store *s, const struct hb_user *u, struct hb_arena *
             hb_stmt_text(ms, 3, today);
             while ((mrc = hb_stmt_step(ms, err)) == 1) {
                 const char *role = hb_stmt_col(ms, 2, NULL);
-                json_t *m = json_pack("{s:o,s:s,s:s,s:s}", "id",
-                                      hb__care_id(hb_stmt_col_int(ms, 0)), "name",
-                                      hb_stmt_col(ms, 1, NULL), "role", role, "roleLabel",
-                                      hb__care_role_label(role));
+                json_t *m = json_pack(
+                    "{s:o,s:s,s:s,s:s}", "id", hb__care_id(hb_stmt_col_int(ms, 0)), "name",
+                    hb_stmt_col(ms, 1, NULL), "role", role, "roleLabel", hb__care_role_label(role));
                 if (hb_stmt_col(ms, 3, NULL))
                     json_object_set_new(m, "org", json_string(hb_stmt_col(ms, 3, NULL)));
                 if (hb_stmt_col_int(ms, 4))
@@ -451,16 +449,16 @@ static const char SQL_MY_TEAMS[] =
     "SELECT DISTINCT t.id, t.name, t.kind FROM care_member m JOIN care_team t ON t.id = m.team_id"
     " WHERE m.user_id = ? AND t.patient_id IS NULL AND m.from_day <= ?"
     " AND (m.to_day IS NULL OR m.to_day >= ?) ORDER BY t.name";
-#define OVERVIEW_COLS                                                                        \
-    "SELECT p.id, p.patient_id, pt.given || ' ' || pt.family,"                             \
-    " (SELECT COUNT(*) FROM care_item g WHERE g.plan_id = p.id AND g.kind = 'goal'"        \
-    " AND g.expressed_by = 'patient' AND g.status <> 'cancelled'),"                        \
-    " (SELECT COUNT(*) FROM care_item k WHERE k.plan_id = p.id AND k.kind = 'task'"        \
-    " AND k.status IN ('requested', 'in-progress') AND k.day < ?),"                        \
-    " (SELECT MAX(m.at) FROM care_message m WHERE m.plan_id = p.id),"                      \
-    " (SELECT MAX(c.start_at) FROM consultation c WHERE c.plan_id = p.id"                  \
-    " AND c.status = 'fulfilled'), p.what_matters"                                         \
-    " FROM care_plan p JOIN care_team t ON t.id = p.team_id"                               \
+#define OVERVIEW_COLS                                                                              \
+    "SELECT p.id, p.patient_id, pt.given || ' ' || pt.family,"                                     \
+    " (SELECT COUNT(*) FROM care_item g WHERE g.plan_id = p.id AND g.kind = 'goal'"                \
+    " AND g.expressed_by = 'patient' AND g.status <> 'cancelled'),"                                \
+    " (SELECT COUNT(*) FROM care_item k WHERE k.plan_id = p.id AND k.kind = 'task'"                \
+    " AND k.status IN ('requested', 'in-progress') AND k.day < ?),"                                \
+    " (SELECT MAX(m.at) FROM care_message m WHERE m.plan_id = p.id),"                              \
+    " (SELECT MAX(c.start_at) FROM consultation c WHERE c.plan_id = p.id"                          \
+    " AND c.status = 'fulfilled'), p.what_matters"                                                 \
+    " FROM care_plan p JOIN care_team t ON t.id = p.team_id"                                       \
     " JOIN patient pt ON pt.id = p.patient_id WHERE p.status = 'active'"
 static const char SQL_TEAM_PLANS[] =
     OVERVIEW_COLS " AND t.parent_id = ? ORDER BY pt.family, pt.given";
@@ -470,8 +468,8 @@ static const char SQL_OWN_PLANS[] =
                   " AND (mm.to_day IS NULL OR mm.to_day >= ?)) ORDER BY pt.family, pt.given";
 
 /* Adds the plans a statement lists to team and audits each patient shown. */
-static int plans_of(struct hb_stmt *st, json_t *team, struct hb_audit *audits, int *naudit,
-                    int max, struct hb_arena *a, struct hb_error *err)
+static int plans_of(struct hb_stmt *st, json_t *team, struct hb_audit *audits, int *naudit, int max,
+                    struct hb_arena *a, struct hb_error *err)
 {
     json_t *rows = json_array();
     int rc, without_goal = 0, overdue = 0;
@@ -486,10 +484,10 @@ static int plans_of(struct hb_stmt *st, json_t *team, struct hb_audit *audits, i
         without_goal += !patient_goal;
         overdue += (int)late;
         int64_t pid = hb_stmt_col_int(st, 1);
-        json_t *r = json_pack("{s:o,s:o,s:s,s:b,s:I}", "planId",
-                              hb__care_id(hb_stmt_col_int(st, 0)), "patientId", hb__care_id(pid),
-                              "patientName", hb_stmt_col(st, 2, NULL), "patientGoal",
-                              patient_goal, "overdueTasks", (json_int_t)late);
+        json_t *r =
+            json_pack("{s:o,s:o,s:s,s:b,s:I}", "planId", hb__care_id(hb_stmt_col_int(st, 0)),
+                      "patientId", hb__care_id(pid), "patientName", hb_stmt_col(st, 2, NULL),
+                      "patientGoal", patient_goal, "overdueTasks", (json_int_t)late);
         if (last) {
             char local[32];
             hb_time_no(last, local, sizeof(local));
@@ -500,9 +498,11 @@ static int plans_of(struct hb_stmt *st, json_t *team, struct hb_audit *audits, i
         json_array_append_new(rows, r);
         if (*naudit < max)
             audits[(*naudit)++] = (struct hb_audit){
-                .patient_id = pid, .action = "search",
+                .patient_id = pid,
+                .action = "search",
                 .what = hb_arena_printf(a, "CarePlan/%lld", (long long)hb_stmt_col_int(st, 0)),
-                .relation = "care-team", .allowed = true};
+                .relation = "care-team",
+                .allowed = true};
     }
     hb_stmt_done(st);
     json_object_set_new(team, "plans", rows);
@@ -552,10 +552,10 @@ int hb_care_overview(struct hb_store *s, const struct hb_user *u, struct hb_aren
         } else {
             hb_stmt_int(st, 2, ids[i]);
         }
-        json_t *t = own ? json_pack("{s:s,s:s}", "name", "Team rundt én pasient", "kind", "micro")
-                        : json_pack("{s:o,s:s,s:s,s:s}", "id", hb__care_id(ids[i]), "name",
-                                    names[i], "kind", kinds[i], "kindLabel",
-                                    hb__care_team_kind_label(kinds[i]));
+        json_t *t =
+            own ? json_pack("{s:s,s:s}", "name", "Team rundt én pasient", "kind", "micro")
+                : json_pack("{s:o,s:s,s:s,s:s}", "id", hb__care_id(ids[i]), "name", names[i],
+                            "kind", kinds[i], "kindLabel", hb__care_team_kind_label(kinds[i]));
         rc = plans_of(st, t, audits, &naudit, MAX_AUDIT, arena, err);
         if (own && json_array_size(json_object_get(t, "plans")) == 0)
             json_decref(t);
@@ -681,12 +681,12 @@ out:
     return rc;
 }
 
-int hb_care_team_sync(struct hb_store *s, const struct hb_user *u, int64_t team_id,
-                      json_t *members, int if_version, struct hb_error *err)
+int hb_care_team_sync(struct hb_store *s, const struct hb_user *u, int64_t team_id, json_t *members,
+                      int if_version, struct hb_error *err)
 {
     if (!json_is_array(members) || json_array_size(members) > 200)
         return hb_fail(err, HB_INVALID, "members", "members er en liste med inntil 200");
-    struct sync_tx x = {.tx = {.u = u}, .team_id = team_id, .members = members,
-                        .if_version = if_version};
+    struct sync_tx x = {
+        .tx = {.u = u}, .team_id = team_id, .members = members, .if_version = if_version};
     return hb__care_write(s, sync_tx, &x.tx, err);
 }

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "care_int.h"
 #include "../core/banned.h"
+#include "care_int.h"
 
 enum { MAX_ROWS = 200, MAX_PATIENTS = 400 };
 
@@ -24,8 +24,7 @@ struct relations {
 /* 1 when u may see patient_id (the audit record of what is shown is queued),
  * 0 when not, <0 on errors. */
 static int visible(struct hb_db *db, const struct hb_user *u, struct relations *r,
-                   int64_t patient_id, const char *what, struct hb_arena *a,
-                   struct hb_error *err)
+                   int64_t patient_id, const char *what, struct hb_arena *a, struct hb_error *err)
 {
     int i = 0;
     while (i < r->n && r->id[i] != patient_id)
@@ -46,9 +45,12 @@ static int visible(struct hb_db *db, const struct hb_user *u, struct relations *
     if (!r->allowed[i])
         return 0;
     if (r->naudit < (int)(sizeof(r->audits) / sizeof(r->audits[0])))
-        r->audits[r->naudit++] = (struct hb_audit){.patient_id = patient_id, .action = "search",
-                                                   .what = what, .relation = r->relation[i],
-                                                   .reason = r->reason[i], .allowed = true};
+        r->audits[r->naudit++] = (struct hb_audit){.patient_id = patient_id,
+                                                   .action = "search",
+                                                   .what = what,
+                                                   .relation = r->relation[i],
+                                                   .reason = r->reason[i],
+                                                   .allowed = true};
     return 1;
 }
 
@@ -62,11 +64,11 @@ static const char SQL_MY_TASKS[] =
 
 /* Plans u takes part in: a member today of the plan's team or its standing
  * team, or (for the patient and a consenting relative) their own plan. */
-#define MY_PLANS                                                                            \
-    " FROM care_plan p JOIN care_team t ON t.id = p.team_id"                                \
-    " JOIN patient pt ON pt.id = p.patient_id WHERE p.status = 'active'"                    \
-    " AND (p.patient_id = ? OR EXISTS (SELECT 1 FROM care_member mm"                        \
-    " WHERE (mm.team_id = t.id OR mm.team_id = t.parent_id) AND mm.user_id = ?"             \
+#define MY_PLANS                                                                                   \
+    " FROM care_plan p JOIN care_team t ON t.id = p.team_id"                                       \
+    " JOIN patient pt ON pt.id = p.patient_id WHERE p.status = 'active'"                           \
+    " AND (p.patient_id = ? OR EXISTS (SELECT 1 FROM care_member mm"                               \
+    " WHERE (mm.team_id = t.id OR mm.team_id = t.parent_id) AND mm.user_id = ?"                    \
     " AND mm.from_day <= ? AND (mm.to_day IS NULL OR mm.to_day >= ?)))"
 
 static const char SQL_UNREAD[] =
@@ -112,9 +114,9 @@ static int plan_counts(struct hb_db *db, const struct hb_user *u, const char *sq
     while (n < MAX_ROWS && (rc = hb_stmt_step(st, err)) == 1) {
         if (!hb_stmt_col_int(st, 3))
             continue;
-        rows[n] = (struct row){hb_stmt_col_int(st, 0), hb_stmt_col_int(st, 1),
-                               hb_stmt_col_int(st, 3),
-                               hb_arena_strdup(a, hb_stmt_col(st, 2, NULL))};
+        rows[n] =
+            (struct row){hb_stmt_col_int(st, 0), hb_stmt_col_int(st, 1), hb_stmt_col_int(st, 3),
+                         hb_arena_strdup(a, hb_stmt_col(st, 2, NULL))};
         n++;
     }
     hb_stmt_done(st);
@@ -127,16 +129,16 @@ static int plan_counts(struct hb_db *db, const struct hb_user *u, const char *sq
             return vis;
         if (!vis)
             continue;
-        json_array_append_new(*out, json_pack("{s:o,s:o,s:s,s:I}", "planId",
-                                              hb__care_id(rows[i].plan), "patientId",
-                                              hb__care_id(rows[i].patient), "patientName",
-                                              rows[i].name, key, (json_int_t)rows[i].count));
+        json_array_append_new(*out,
+                              json_pack("{s:o,s:o,s:s,s:I}", "planId", hb__care_id(rows[i].plan),
+                                        "patientId", hb__care_id(rows[i].patient), "patientName",
+                                        rows[i].name, key, (json_int_t)rows[i].count));
     }
     return 0;
 }
 
-int hb_care_work(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
-                 json_t **out, struct hb_error *err)
+int hb_care_work(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena, json_t **out,
+                 struct hb_error *err)
 {
     struct relations *r = hb_arena_alloc(arena, sizeof(*r));
     struct hb_db *db = hb_store_acquire(s, err);
@@ -184,17 +186,17 @@ int hb_care_work(struct hb_store *s, const struct hb_user *u, struct hb_arena *a
             c[nc].start = hb_stmt_col_int(st, 3);
             c[nc].minutes = hb_stmt_col_int(st, 4);
             c[nc].purpose = hb_arena_strdup(arena, hb_stmt_col(st, 5, NULL));
-            c[nc].video = hb_stmt_col(st, 6, NULL) ? hb_arena_strdup(arena, hb_stmt_col(st, 6, NULL))
-                                                   : NULL;
+            c[nc].video =
+                hb_stmt_col(st, 6, NULL) ? hb_arena_strdup(arena, hb_stmt_col(st, 6, NULL)) : NULL;
             c[nc].name = hb_arena_strdup(arena, hb_stmt_col(st, 7, NULL));
             nc++;
         }
         hb_stmt_done(st);
         rc = rc < 0 ? rc : 0;
         for (int i = 0; rc == 0 && i < nc; i++) {
-            int vis = visible(db, u, r, c[i].patient,
-                              hb_arena_printf(arena, "Appointment/%lld", (long long)c[i].id),
-                              arena, err);
+            int vis =
+                visible(db, u, r, c[i].patient,
+                        hb_arena_printf(arena, "Appointment/%lld", (long long)c[i].id), arena, err);
             if (vis < 0) {
                 rc = vis;
                 break;
@@ -203,11 +205,11 @@ int hb_care_work(struct hb_store *s, const struct hb_user *u, struct hb_arena *a
                 continue;
             char local[32];
             hb_time_no(c[i].start, local, sizeof(local));
-            json_t *j = json_pack("{s:o,s:o,s:o,s:s,s:I,s:s,s:s}", "id", hb__care_id(c[i].id),
-                                  "planId", hb__care_id(c[i].plan), "patientId",
-                                  hb__care_id(c[i].patient), "startLocal", local, "minutes",
-                                  (json_int_t)c[i].minutes, "purpose", c[i].purpose,
-                                  "patientName", c[i].name);
+            json_t *j =
+                json_pack("{s:o,s:o,s:o,s:s,s:I,s:s,s:s}", "id", hb__care_id(c[i].id), "planId",
+                          hb__care_id(c[i].plan), "patientId", hb__care_id(c[i].patient),
+                          "startLocal", local, "minutes", (json_int_t)c[i].minutes, "purpose",
+                          c[i].purpose, "patientName", c[i].name);
             if (c[i].video)
                 json_object_set_new(j, "videoUrl", json_string(c[i].video));
             json_array_append_new(consults, j);

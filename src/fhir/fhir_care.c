@@ -9,15 +9,15 @@
 
 #include "../app.h"
 #include "../careplan/careplan.h"
+#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "fhir_int.h"
-#include "../core/banned.h"
 
 /* Loads resource id of type t and checks u's relation to its patient: 1 and
  * *out (with *audit to write, action NULL for a standing team) when allowed,
  * 0 when not (*audit records the denial), <0 on errors. */
-static int care_policed(struct hb_db *db, const struct hb_user *u, enum hb_care_type t,
-                        int64_t id, struct hb_arena *a, json_t **out, struct hb_audit *audit,
+static int care_policed(struct hb_db *db, const struct hb_user *u, enum hb_care_type t, int64_t id,
+                        struct hb_arena *a, json_t **out, struct hb_audit *audit,
                         const char *action, struct hb_error *err)
 {
     int64_t pid = 0;
@@ -32,10 +32,13 @@ static int care_policed(struct hb_db *db, const struct hb_user *u, enum hb_care_
     const char *relation = NULL, *reason = NULL;
     if ((rc = hb_patient_ref(db, pid, &ref, err)) == 0)
         rc = hb_policy_check(db, u, &ref, a, &relation, &reason, err);
-    *audit = (struct hb_audit){.patient_id = pid, .action = action,
-                               .what = hb_arena_printf(a, "%s/%lld", hb_care_type_name(t),
-                                                       (long long)id),
-                               .relation = relation, .reason = reason, .allowed = rc == 0};
+    *audit = (struct hb_audit){
+        .patient_id = pid,
+        .action = action,
+        .what = hb_arena_printf(a, "%s/%lld", hb_care_type_name(t), (long long)id),
+        .relation = relation,
+        .reason = reason,
+        .allowed = rc == 0};
     if (rc) {
         json_decref(*out);
         *out = NULL;
@@ -116,10 +119,13 @@ static int care_read(struct hb_request *req, enum hb_care_type t, struct hb_erro
     if (rc && rc != HB_FORBIDDEN)
         return rc;
     if (pid) { /* allowed or not, the access is audited before any data leaves */
-        struct hb_audit audit = {.patient_id = pid, .action = "read",
-                                 .what = hb_arena_printf(a, "%s/%lld", hb_care_type_name(t),
-                                                         (long long)id),
-                                 .relation = relation, .reason = reason, .allowed = rc == 0};
+        struct hb_audit audit = {
+            .patient_id = pid,
+            .action = "read",
+            .what = hb_arena_printf(a, "%s/%lld", hb_care_type_name(t), (long long)id),
+            .relation = relation,
+            .reason = reason,
+            .allowed = rc == 0};
         struct hb_error aerr = {0};
         if (hb_audit_write(s, u, &audit, 1, &aerr)) {
             *err = aerr;
@@ -183,12 +189,11 @@ static int care_vread(struct hb_request *req, enum hb_care_type t, struct hb_err
         return rc;
     for (int i = 0; i < n; i++)
         if (v[i].version == vid) {
-            hb__fhir_respond_stored(req, 200, v[i].resource, strlen(v[i].resource),
-                                    v[i].version);
+            hb__fhir_respond_stored(req, 200, v[i].resource, strlen(v[i].resource), v[i].version);
             return 0;
         }
-    return hb_fail(err, HB_NOT_FOUND, "vid", "%s/%lld har ingen versjon %lld",
-                   hb_care_type_name(t), (long long)id, (long long)vid);
+    return hb_fail(err, HB_NOT_FOUND, "vid", "%s/%lld har ingen versjon %lld", hb_care_type_name(t),
+                   (long long)id, (long long)vid);
 }
 
 /* ---- search ---- */
@@ -196,8 +201,12 @@ static int care_vread(struct hb_request *req, enum hb_care_type t, struct hb_err
 static const struct {
     const char *status, *date;
 } params_of[HB_CARE__TYPES] = {
-    {"status", "date"},           {"status", "date"},       {"lifecycle-status", "target-date"},
-    {"clinical-status", "onset-date"}, {"status", "period"}, {"status", "sent"},
+    {"status", "date"},
+    {"status", "date"},
+    {"lifecycle-status", "target-date"},
+    {"clinical-status", "onset-date"},
+    {"status", "period"},
+    {"status", "sent"},
     {"status", "date"},
 };
 
@@ -280,11 +289,10 @@ bad:
 static void add_entry(json_t *entries, const char *base, enum hb_care_type t, int64_t id,
                       json_t *res, const char *mode, struct hb_arena *a)
 {
-    json_array_append_new(entries,
-                          json_pack("{s:s,s:o,s:{s:s}}", "fullUrl",
-                                    hb_arena_printf(a, "%s/%s/%lld", base, hb_care_type_name(t),
-                                                    (long long)id),
-                                    "resource", res, "search", "mode", mode));
+    json_array_append_new(entries, json_pack("{s:s,s:o,s:{s:s}}", "fullUrl",
+                                             hb_arena_printf(a, "%s/%s/%lld", base,
+                                                             hb_care_type_name(t), (long long)id),
+                                             "resource", res, "search", "mode", mode));
 }
 
 static int care_search(struct hb_request *req, enum hb_care_type t, struct hb_error *err)
@@ -294,7 +302,8 @@ static int care_search(struct hb_request *req, enum hb_care_type t, struct hb_er
     struct hb_arena *a = hb_req_arena(req);
     if (sp.bad_name[0])
         return hb_fail(err, HB_INVALID, hb_arena_strdup(a, sp.bad_name),
-                       sp.bad_value ? "Ugyldig verdi for %s" : "Søkeparameteren %s støttes ikke her",
+                       sp.bad_value ? "Ugyldig verdi for %s"
+                                    : "Søkeparameteren %s støttes ikke her",
                        hb_arena_strdup(a, sp.bad_name));
     char from[16], to[16];
     if (sp.date_lo) {
@@ -377,16 +386,16 @@ static int care_search(struct hb_request *req, enum hb_care_type t, struct hb_er
         return rc;
     }
     const char *tn = hb_care_type_name(t);
-    json_t *links = json_pack("[{s:s,s:s}]", "relation", "self", "url",
-                              hb_arena_printf(a, "%s/%s", base, tn));
+    json_t *links =
+        json_pack("[{s:s,s:s}]", "relation", "self", "url", hb_arena_printf(a, "%s/%s", base, tn));
     if (next) {
         struct hb_buf qs;
         hb_buf_init(&qs, 0);
         hb_buf_addf(&qs, "%s/%s?_count=%d&_cursor=%lld", base, tn, want, (long long)next);
         if (sp.q.patient_id)
             hb_buf_addf(&qs, "&patient=%lld", (long long)sp.q.patient_id);
-        if (sp.q.status && strspn(sp.q.status, "abcdefghijklmnopqrstuvwxyz-") ==
-                               strlen(sp.q.status))
+        if (sp.q.status &&
+            strspn(sp.q.status, "abcdefghijklmnopqrstuvwxyz-") == strlen(sp.q.status))
             hb_buf_addf(&qs, "&%s=%s", params_of[t].status, sp.q.status);
         json_array_append_new(links, json_pack("{s:s,s:s}", "relation", "next", "url", qs.ptr));
         hb_buf_release(&qs);
@@ -435,30 +444,30 @@ static int care_write(struct hb_request *req, enum hb_care_type t, bool update,
 }
 
 /* One handler per type and interaction, for the route table. */
-#define CARE_HANDLERS(name, type)                                                           \
-    int hb_fhir_##name##_read(struct hb_request *req, struct hb_error *err)                \
-    {                                                                                       \
-        return care_read(req, type, err);                                                   \
-    }                                                                                       \
-    int hb_fhir_##name##_vread(struct hb_request *req, struct hb_error *err)               \
-    {                                                                                       \
-        return care_vread(req, type, err);                                                  \
-    }                                                                                       \
-    int hb_fhir_##name##_history(struct hb_request *req, struct hb_error *err)             \
-    {                                                                                       \
-        return care_history(req, type, err);                                                \
-    }                                                                                       \
-    int hb_fhir_##name##_search(struct hb_request *req, struct hb_error *err)              \
-    {                                                                                       \
-        return care_search(req, type, err);                                                 \
-    }                                                                                       \
-    int hb_fhir_##name##_create(struct hb_request *req, struct hb_error *err)              \
-    {                                                                                       \
-        return care_write(req, type, false, err);                                           \
-    }                                                                                       \
-    int hb_fhir_##name##_update(struct hb_request *req, struct hb_error *err)              \
-    {                                                                                       \
-        return care_write(req, type, true, err);                                            \
+#define CARE_HANDLERS(name, type)                                                                  \
+    int hb_fhir_##name##_read(struct hb_request *req, struct hb_error *err)                        \
+    {                                                                                              \
+        return care_read(req, type, err);                                                          \
+    }                                                                                              \
+    int hb_fhir_##name##_vread(struct hb_request *req, struct hb_error *err)                       \
+    {                                                                                              \
+        return care_vread(req, type, err);                                                         \
+    }                                                                                              \
+    int hb_fhir_##name##_history(struct hb_request *req, struct hb_error *err)                     \
+    {                                                                                              \
+        return care_history(req, type, err);                                                       \
+    }                                                                                              \
+    int hb_fhir_##name##_search(struct hb_request *req, struct hb_error *err)                      \
+    {                                                                                              \
+        return care_search(req, type, err);                                                        \
+    }                                                                                              \
+    int hb_fhir_##name##_create(struct hb_request *req, struct hb_error *err)                      \
+    {                                                                                              \
+        return care_write(req, type, false, err);                                                  \
+    }                                                                                              \
+    int hb_fhir_##name##_update(struct hb_request *req, struct hb_error *err)                      \
+    {                                                                                              \
+        return care_write(req, type, true, err);                                                   \
     }
 
 HB_FHIR_CARE_TYPES(CARE_HANDLERS)
@@ -483,17 +492,17 @@ void hb__fhir_care_capabilities(json_t *rest)
     };
     for (int t = 0; t < HB_CARE__TYPES; t++) {
         const char *tn = hb_care_type_name((enum hb_care_type)t);
-        json_t *inter = json_pack("[{s:s},{s:s},{s:s},{s:s},{s:s}]", "code", "read", "code",
-                                  "vread", "code", "history-instance", "code", "search-type",
-                                  "code", "create");
+        json_t *inter =
+            json_pack("[{s:s},{s:s},{s:s},{s:s},{s:s}]", "code", "read", "code", "vread", "code",
+                      "history-instance", "code", "search-type", "code", "create");
         if (t != HB_CARE_COMMUNICATION)
             json_array_append_new(inter, json_pack("{s:s}", "code", "update"));
-        json_t *sp = json_pack(
-            "[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name",
-            "patient", "type", "reference", "name", "subject", "type", "reference", "name",
-            params_of[t].status, "type", "token", "name", params_of[t].date, "type", "date",
-            "documentation", "eq (default), ge, gt, le, lt on a date", "name", "_lastUpdated",
-            "type", "date", "name", "_count", "type", "number");
+        json_t *sp =
+            json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s,s:s},{s:s,s:s},{s:s,s:s}]", "name",
+                      "patient", "type", "reference", "name", "subject", "type", "reference",
+                      "name", params_of[t].status, "type", "token", "name", params_of[t].date,
+                      "type", "date", "documentation", "eq (default), ge, gt, le, lt on a date",
+                      "name", "_lastUpdated", "type", "date", "name", "_count", "type", "number");
         json_t *r = json_pack("{s:s,s:s+,s:s,s:o,s:s,s:b,s:o}", "type", tn, "profile",
                               "http://hl7.org/fhir/StructureDefinition/", tn, "documentation",
                               doc[t], "interaction", inter, "versioning", "versioned-update",

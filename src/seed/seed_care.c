@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "../careplan/careplan.h"
-#include "seed_int.h"
 #include "../core/banned.h"
+#include "seed_int.h"
 
 struct care_seed {
     struct hb_store *s;
@@ -44,13 +44,13 @@ static int user(struct care_seed *c, const char *username, struct hb_user *u)
 }
 
 /* Runs fn's result and drops in (every input here is a new reference). */
-#define TRY(call)                                                                            \
-    do {                                                                                     \
-        int rc_ = (call);                                                                    \
-        json_decref(in);                                                                     \
-        in = NULL;                                                                           \
-        if (rc_)                                                                             \
-            return rc_;                                                                      \
+#define TRY(call)                                                                                  \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        json_decref(in);                                                                           \
+        in = NULL;                                                                                 \
+        if (rc_)                                                                                   \
+            return rc_;                                                                            \
     } while (0)
 
 static void day_from_now(int days, char out[16])
@@ -103,8 +103,7 @@ static int64_t team_of_plan(struct care_seed *c, int64_t patient_id)
 }
 
 /* Ingrid Marie Haugland, the demo patient: a full plan with the PSHT team. */
-static int ingrid(struct care_seed *c, int64_t pid, int64_t psht, int64_t home_org,
-                  int64_t ward)
+static int ingrid(struct care_seed *c, int64_t pid, int64_t psht, int64_t home_org, int64_t ward)
 {
     struct hb_error *err = c->err;
     json_t *in = NULL;
@@ -158,14 +157,15 @@ static int ingrid(struct care_seed *c, int64_t pid, int64_t psht, int64_t home_o
     TRY(hb_care_item_add(c->s, &c->homecare, plan, in, NULL, err));
     /* Tasks in every state. */
     day_from_now(3, d);
-    in = json_pack("{s:s,s:s,s:s,s:{s:s},s:s}", "kind", "task", "text", "Veie meg og skrive "
-                   "vekten inn i Helsebro", "day", d, "assignee", "kind", "patient",
-                   "recurrence", "weekly");
+    in = json_pack("{s:s,s:s,s:s,s:{s:s},s:s}", "kind", "task", "text",
+                   "Veie meg og skrive "
+                   "vekten inn i Helsebro",
+                   "day", d, "assignee", "kind", "patient", "recurrence", "weekly");
     TRY(hb_care_item_add(c->s, &c->gp, plan, in, NULL, err));
     day_from_now(-4, d);
     in = json_pack("{s:s,s:s,s:s,s:{s:s,s:I}}", "kind", "task", "text",
-                   "Legemiddelgjennomgang etter utskrivning", "day", d, "assignee", "kind",
-                   "user", "id", (json_int_t)c->gp.id);
+                   "Legemiddelgjennomgang etter utskrivning", "day", d, "assignee", "kind", "user",
+                   "id", (json_int_t)c->gp.id);
     TRY(hb_care_item_add(c->s, &c->gp, plan, in, NULL, err));
     day_from_now(2, d);
     in = json_pack("{s:s,s:s,s:s,s:{s:s,s:I}}", "kind", "task", "text",
@@ -181,8 +181,8 @@ static int ingrid(struct care_seed *c, int64_t pid, int64_t psht, int64_t home_o
     TRY(hb_care_item_update(c->s, &c->specialist, id, in, 0, false, NULL, err));
     day_from_now(-10, d);
     in = json_pack("{s:s,s:s,s:s,s:{s:s,s:I}}", "kind", "task", "text",
-                   "Bestille næringsdrikk fra apoteket", "day", d, "assignee", "kind", "org",
-                   "id", (json_int_t)home_org);
+                   "Bestille næringsdrikk fra apoteket", "day", d, "assignee", "kind", "org", "id",
+                   (json_int_t)home_org);
     TRY(hb_care_item_add(c->s, &c->gp, plan, in, &id, err));
     in = json_pack("{s:s}", "status", "completed");
     TRY(hb_care_item_update(c->s, &c->homecare, id, in, 0, false, NULL, err));
@@ -195,8 +195,9 @@ static int ingrid(struct care_seed *c, int64_t pid, int64_t psht, int64_t home_o
                    "Ingrid har gått opp 1,8 kg siste uke. Kan hjemmesykepleien veie henne daglig "
                    "denne uken?");
     TRY(hb_care_message_add(c->s, &c->gp, plan, in, NULL, err));
-    in = json_pack("{s:s}", "body", "Ja, vi veier henne hver morgen fra i morgen og skriver det "
-                                    "inn her.");
+    in = json_pack("{s:s}", "body",
+                   "Ja, vi veier henne hver morgen fra i morgen og skriver det "
+                   "inn her.");
     TRY(hb_care_message_add(c->s, &c->homecare, plan, in, NULL, err));
     in = json_pack("{s:s,s:s,s:I}", "kind", "question", "body",
                    "Vektøkning 1,8 kg på en uke, lett økte ankelødemer, ellers stabil. Bør vi "
@@ -221,8 +222,8 @@ static int ingrid(struct care_seed *c, int64_t pid, int64_t psht, int64_t home_o
     instant_from_now(-21, 13, t1);
     in = json_pack("{s:s,s:i,s:s,s:[{s:I},{s:I},{s:I},{s:I}]}", "start", t1, "minutes", 30,
                    "purpose", "Oppfølging etter innleggelse for hjertesvikt", "participants",
-                   "userId", (json_int_t)c->specialist.id, "userId", (json_int_t)c->gp.id,
-                   "userId", (json_int_t)c->homecare.id, "userId", (json_int_t)c->patient.id);
+                   "userId", (json_int_t)c->specialist.id, "userId", (json_int_t)c->gp.id, "userId",
+                   (json_int_t)c->homecare.id, "userId", (json_int_t)c->patient.id);
     TRY(hb_care_consult_book(c->s, &c->gp, plan, in, &id, err));
     day_from_now(14, d2);
     in = json_pack("{s:s,s:s,s:[{s:s,s:s,s:{s:s,s:I}}]}", "status", "fulfilled", "record",
@@ -231,9 +232,8 @@ static int ingrid(struct care_seed *c, int64_t pid, int64_t psht, int64_t home_o
                    "assignee", "kind", "user", "id", (json_int_t)c->homecare.id);
     TRY(hb_care_consult_record(c->s, &c->gp, id, in, 0, err));
     instant_from_now(5, 10, t1);
-    in = json_pack("{s:s,s:i,s:s,s:s,s:[{s:I},{s:I},{s:I},{s:I},{s:I}]}", "start", t1,
-                   "minutes", 30, "purpose",
-                   "Kontroll av hjertesvikt og vurdering av ny medisin", "videoUrl",
+    in = json_pack("{s:s,s:i,s:s,s:s,s:[{s:I},{s:I},{s:I},{s:I},{s:I}]}", "start", t1, "minutes",
+                   30, "purpose", "Kontroll av hjertesvikt og vurdering av ny medisin", "videoUrl",
                    "https://video.helse-bergen.no/rom/ingrid-kontroll", "participants", "userId",
                    (json_int_t)c->specialist.id, "userId", (json_int_t)c->gp.id, "userId",
                    (json_int_t)c->homecare.id, "userId", (json_int_t)c->patient.id, "userId",
@@ -257,13 +257,13 @@ int hb__seed_care(struct hb_store *s, int64_t demo_patient, int64_t home_org, in
     int rc = 0;
     json_t *in = NULL;
 #undef TRY
-#define TRY(call)                                                                            \
-    do {                                                                                     \
-        rc = (call);                                                                         \
-        json_decref(in);                                                                     \
-        in = NULL;                                                                           \
-        if (rc)                                                                              \
-            goto out;                                                                        \
+#define TRY(call)                                                                                  \
+    do {                                                                                           \
+        rc = (call);                                                                               \
+        json_decref(in);                                                                           \
+        in = NULL;                                                                                 \
+        if (rc)                                                                                    \
+            goto out;                                                                              \
     } while (0)
     TRY(user(&c, "fastlege", &c.gp));
     TRY(user(&c, "spesialist", &c.specialist));
@@ -307,10 +307,9 @@ int hb__seed_care(struct hb_store *s, int64_t demo_patient, int64_t home_org, in
     hb_store_release(s, db);
     if (rc)
         goto out;
-    static const char *const words[] = {
-        "Å kunne stelle hagen min igjen til våren.", NULL,
-        "Å slippe flere turer til sykehuset i Bergen.", NULL,
-        "Å være med i koret på torsdager."};
+    static const char *const words[] = {"Å kunne stelle hagen min igjen til våren.", NULL,
+                                        "Å slippe flere turer til sykehuset i Bergen.", NULL,
+                                        "Å være med i koret på torsdager."};
     static const char *const tasks[] = {
         "Blodprøver: kreatinin og kalium", "Øvelser for balanse tre ganger i uken",
         "Avklare behov for hjelpemidler", "Vurdere dosett fra apoteket",
@@ -318,8 +317,8 @@ int hb__seed_care(struct hb_store *s, int64_t demo_patient, int64_t home_org, in
     for (int i = 0; i < n; i++) {
         int64_t plan;
         char due[16];
-        in = json_pack("{s:s,s:I,s:s?}", "title", "Felles plan", "standingTeamId",
-                       (json_int_t)psht, "whatMatters", words[i]);
+        in = json_pack("{s:s,s:I,s:s?}", "title", "Felles plan", "standingTeamId", (json_int_t)psht,
+                       "whatMatters", words[i]);
         TRY(hb_care_plan_create(s, &c.gp, others[i], in, &plan, err));
         day_from_now(i % 2 ? -3 - i : 4 + i, due); /* every other one overdue */
         in = json_pack("{s:s,s:s,s:s,s:{s:s,s:I}}", "kind", "task", "text", tasks[i], "day", due,

@@ -22,11 +22,11 @@ int main(void)
             const char *system, *code;
             bool valid;
         } cases[] = {
-            {"icpc2", "T90", true},    {"icpc2", "K77", true},    {"icpc2", "T9", false},
-            {"icpc2", "T900", false},  {"icpc2", "t90", false},   {"icpc2", "90T", false},
-            {"icd10", "E11", true},    {"icd10", "E119", true},   {"icd10", "E11.9", true},
-            {"icd10", "J44.9", true},  {"icd10", "S72.00", true}, {"icd10", "E11.", false},
-            {"icd10", "E11.999", false}, {"icd10", "E1", false},  {"icd10", "E11-9", false},
+            {"icpc2", "T90", true},      {"icpc2", "K77", true},    {"icpc2", "T9", false},
+            {"icpc2", "T900", false},    {"icpc2", "t90", false},   {"icpc2", "90T", false},
+            {"icd10", "E11", true},      {"icd10", "E119", true},   {"icd10", "E11.9", true},
+            {"icd10", "J44.9", true},    {"icd10", "S72.00", true}, {"icd10", "E11.", false},
+            {"icd10", "E11.999", false}, {"icd10", "E1", false},    {"icd10", "E11-9", false},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
             ok(code_ok(cases[i].system, cases[i].code) == cases[i].valid, "%s %s is %s",
