@@ -1,5 +1,6 @@
 /* http: libmicrohttpd server, route dispatch, per-request arena. */
 #include "http.h"
+#include "json.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -323,8 +324,11 @@ static void dispatch(struct hb_request *req)
                          "Innholdet må være JSON (Content-Type: application/json)");
         } else {
             json_error_t jerr;
-            req->json = json_loadb(req->body.ptr ? req->body.ptr : "", req->body.len,
-                                   JSON_REJECT_DUPLICATES, &jerr);
+            req->json = (route->flags & HB_ROUTE_EXACT)
+                            ? hb_json_loadb_exact(req->body.ptr ? req->body.ptr : "",
+                                                  req->body.len, JSON_REJECT_DUPLICATES, &jerr)
+                            : json_loadb(req->body.ptr ? req->body.ptr : "", req->body.len,
+                                         JSON_REJECT_DUPLICATES, &jerr);
             if (!req->json)
                 rc = hb_fail(&err, HB_INVALID, NULL, "Ugyldig JSON (linje %d, kolonne %d): %s",
                              jerr.line, jerr.column, jerr.text);

@@ -19,6 +19,7 @@ enum hb_route_flags {
     HB_ROUTE_PUBLIC = 1 << 0, /* no login needed */
     HB_ROUTE_JSON = 1 << 1,   /* takes a JSON body, parsed before the handler */
     HB_ROUTE_FHIR = 1 << 2,   /* FHIR: errors as OperationOutcome */
+    HB_ROUTE_EXACT = 1 << 3,  /* with JSON: numbers kept as written (core/json.h) */
 };
 
 /* One line of the API's table of contents. pattern segments "{x}" match one
