@@ -9,6 +9,7 @@
 
 struct hb_app {
     struct hb_store *store;
+    bool test_clock; /* serve --test-clock: the monitor pass may be run "as of" a time */
 };
 
 static inline struct hb_store *hb_app_store(struct hb_request *req)

@@ -15,6 +15,8 @@
 #include "discharge/discharge_api.h"
 #include "fhir/fhir.h"
 #include "flow/flow_api.h"
+#include "monitor/monitor.h"
+#include "monitor/monitor_api.h"
 #include "org/org_api.h"
 #include "patient/patient_api.h"
 
@@ -31,6 +33,7 @@ static int healthz(struct hb_request *req, struct hb_error *err)
 #define PUB HB_ROUTE_PUBLIC
 #define JSON HB_ROUTE_JSON
 #define FHIR HB_ROUTE_FHIR
+#define EXACT HB_ROUTE_EXACT
 #define STAFF HB_ROLES_STAFF
 #define NOT_ANALYST (STAFF | HB_ROLE_BIT(HB_ROLE_PATIENT) | HB_ROLE_BIT(HB_ROLE_ADMIN))
 #define ADMIN HB_ROLE_BIT(HB_ROLE_ADMIN)
@@ -91,6 +94,12 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/consents",                      hb_api_consents,          0, PERSON},
     {"PUT",  "/api/consents",                      hb_api_consent_set,       JSON, HB_ROLE_BIT(HB_ROLE_PATIENT)},
     {"GET",  "/api/my-work",                       hb_api_my_work,           0, 0},
+    {"POST", "/api/patients/{id}/vitals",          hb_api_vitals_add,        JSON | EXACT, CARE_OR_PATIENT},
+    {"GET",  "/api/patients/{id}/vitals",          hb_api_vitals_chart,      0, CARE_OR_PATIENT},
+    {"PUT",  "/api/patients/{id}/monitoring",      hb_api_monitoring_set,    JSON, CARE},
+    {"GET",  "/api/monitor",                       hb_api_monitor_dashboard, 0, CARE},
+    {"POST", "/api/monitor/tick",                  hb_api_monitor_tick,      JSON, ADMIN},
+    {"POST", "/api/alerts/{id}/{action}",          hb_api_alert_act,         JSON, CARE},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
     {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},
     {"POST", "/fhir/Patient",                      hb_fhir_patient_create,   FHIR | JSON, STAFF},
@@ -107,6 +116,10 @@ static const struct hb_route routes[] = {
     {"GET",  "/fhir/Flag",                         hb_fhir_flag_search,      FHIR, STAFF},
     {"GET",  "/fhir/Flag/{id}",                    hb_fhir_flag_read,        FHIR, STAFF},
     {"GET",  "/fhir/AuditEvent",                   hb_fhir_audit_search,     FHIR, ADMIN},
+    {"POST", "/fhir",                              hb_fhir_bundle_post,      FHIR | JSON | EXACT, CARE_OR_PATIENT},
+    {"POST", "/fhir/Observation",                  hb_fhir_observation_create, FHIR | JSON | EXACT, CARE_OR_PATIENT},
+    {"GET",  "/fhir/Observation",                  hb_fhir_observation_search, FHIR, CARE_OR_PATIENT},
+    {"GET",  "/fhir/Observation/{id}",             hb_fhir_observation_read, FHIR, CARE_OR_PATIENT},
 #define CARE_ROUTES(name, path)                                                              \
     {"GET",  "/fhir/" path,                        hb_fhir_##name##_search,  FHIR, NOT_ANALYST}, \
     {"POST", "/fhir/" path,                        hb_fhir_##name##_create,  FHIR | JSON, CARE}, \
@@ -145,6 +158,9 @@ static const struct hb_opt serve_opts[] = {
     {"pool", "N", "read connections to the database (default 16)"},
     {"session-idle", "SECONDS", "log out after this long without use (default 1800)"},
     {"lock-seconds", "SECONDS", "how long five failed logins lock a username (default 900)"},
+    {"monitor-interval", "SECONDS",
+     "how often alerts are escalated and missed measurements looked for (default 30)"},
+    {"test-clock", NULL, "for tests: POST /api/monitor/tick may name the time it runs as of"},
     {NULL, NULL, NULL},
 };
 
@@ -156,13 +172,14 @@ int hb_cmd_serve(int argc, char **argv)
         return cli.exit_code;
     const char *db = hb_cli_get(&cli, "db", NULL);
     const char *listen = hb_cli_get(&cli, "listen", "127.0.0.1:8080");
-    int64_t body_max, pool, idle, lock;
+    int64_t body_max, pool, idle, lock, interval;
     if (!db)
         return hb_cli_die("serve: --db is required (sqlite:PATH or postgresql://...)");
     if (hb_cli_int(&cli, "body-max", 1048576, 1024, 64 << 20, &body_max) ||
         hb_cli_int(&cli, "pool", 16, 1, 256, &pool) ||
         hb_cli_int(&cli, "session-idle", 1800, 1, 86400, &idle) ||
-        hb_cli_int(&cli, "lock-seconds", 900, 1, 86400, &lock))
+        hb_cli_int(&cli, "lock-seconds", 900, 1, 86400, &lock) ||
+        hb_cli_int(&cli, "monitor-interval", 30, 1, 3600, &interval))
         return 2;
     const char *colon = strrchr(listen, ':');
     int64_t port;
@@ -200,6 +217,7 @@ int hb_cmd_serve(int argc, char **argv)
         .authorize = hb_auth_authorize,
         .render_error = render_error,
     };
+    app.test_clock = hb_cli_get(&cli, "test-clock", NULL) != NULL;
     struct hb_server *srv;
     if (hb_server_start(&cfg, &srv, &err)) {
         hb_store_free(app.store);
@@ -210,10 +228,12 @@ int hb_cmd_serve(int argc, char **argv)
     fflush(stdout);
     HB_LOG(HB_LOG_INFO, "msg=listening port=%d backend=%s", hb_server_port(srv),
            hb_store_backend(app.store));
+    struct hb_monitor_ticker *ticker = hb_monitor_ticker_start(app.store, (int)interval);
     int sig = 0;
     sigwait(&sigs, &sig);
     HB_LOG(HB_LOG_INFO, "msg=\"stopping\" signal=%d", sig);
     hb_server_stop(srv, 10000);
+    hb_monitor_ticker_stop(ticker);
     hb_store_free(app.store);
     HB_LOG(HB_LOG_INFO, "msg=stopped");
     return 0;

@@ -13,7 +13,7 @@ const goalStatus = [['proposed', 'Foreslått'], ['active', 'Aktivt'], ['complete
 const recurrences = [['', 'Én gang'], ['daily', 'Hver dag'], ['weekly', 'Hver uke'], ['monthly', 'Hver måned']];
 const screenings = [['', 'Ikke vurdert'], ['not-at-risk', 'Ikke i risiko'], ['at-risk', 'I ernæringsmessig risiko'],
   ['malnourished', 'Underernært']];
-const measureKinds = [['weight', 'Vekt (kg)'], ['systolic', 'Blodtrykk, øvre (mmHg)'], ['diastolic', 'Blodtrykk, nedre (mmHg)'],
+const measureKinds = [['weight', 'Vekt (kg)'], ['sbp', 'Blodtrykk, øvre (mmHg)'], ['dbp', 'Blodtrykk, nedre (mmHg)'],
   ['pulse', 'Puls (slag per minutt)'], ['glucose', 'Blodsukker (mmol/L)'], ['temperature', 'Temperatur (°C)'],
   ['spo2', 'Oksygenmetning (%)']];
 const scopeLabels = { plan: 'Se planen', messages: 'Meldinger med teamet', appointments: 'Se avtaler', measurements: 'Se målingene mine' };

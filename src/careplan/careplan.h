@@ -111,8 +111,9 @@ int hb_care_consent_set(struct hb_store *s, const struct hb_user *u, json_t *in,
 /* The consents the patient has given (patient) or received (relative). */
 int hb_care_consents(struct hb_store *s, const struct hb_user *u, struct hb_arena *arena,
                      json_t **out, struct hb_error *err);
-/* A home measurement by the patient: in {kind: weight|pulse|systolic|
- * diastolic|glucose|temperature, value (as written), at}. */
+/* A home measurement by the patient (or the team): in {kind (a vital sign
+ * of the monitor module: weight, pulse, sbp, dbp, glucose, temperature, spo2,
+ * ...), value (as written), at}. It counts for NEWS2 and alerts like any. */
 int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t patient_id, json_t *in,
                         int64_t *id, struct hb_error *err);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/banned.h"
+#include "../monitor/monitor.h"
 #include "care_int.h"
 
 static const char *const message_kinds[] = {"message", "question", "answer", NULL};
@@ -499,37 +500,17 @@ int hb_care_consents(struct hb_store *s, const struct hb_user *u, struct hb_aren
 }
 
 /* ---- home measurements ---- */
-static const struct {
-    const char *kind, *code, *unit, *label;
-    int lo, hi; /* what is physiologically possible, in the unit */
-} measures[] = {
-    {"weight", "29463-7", "kg", "Vekt", 20, 400},
-    {"pulse", "8867-4", "/min", "Puls", 20, 250},
-    {"systolic", "8480-6", "mm[Hg]", "Systolisk blodtrykk", 50, 260},
-    {"diastolic", "8462-4", "mm[Hg]", "Diastolisk blodtrykk", 30, 160},
-    {"glucose", "15074-8", "mmol/L", "Blodsukker", 1, 40},
-    {"temperature", "8310-5", "Cel", "Temperatur", 30, 43},
-    {"spo2", "59408-5", "%", "Oksygenmetning", 50, 100},
-};
-enum { N_MEASURES = sizeof(measures) / sizeof(measures[0]) };
-
+/* The monitor module owns the vital signs: what they are, their ranges, and
+ * what storing one sets off (NEWS2, alerts). */
 const char *hb__care_measure_label(const char *code)
 {
-    for (int i = 0; i < N_MEASURES; i++)
-        if (strcmp(code, measures[i].code) == 0)
-            return measures[i].label;
-    return code;
+    const struct hb_vital *v = hb_vital_by_code(code);
+    return v ? v->label : code;
 }
-
-static const char SQL_OBS_ADD[] =
-    "INSERT INTO observation (id, patient_id, code, value, unit, effective_at, source, user_id,"
-    " created_at) VALUES (?, ?, ?, ?, ?, ?, 'home', ?, ?)";
 
 struct measure_tx {
     struct hb__tx tx;
-    int64_t patient_id, id, at;
-    int k;
-    char value[16];
+    struct hb_obs obs;
 };
 
 static int measure_tx(struct hb_db *db, void *arg, struct hb_error *err)
@@ -537,16 +518,16 @@ static int measure_tx(struct hb_db *db, void *arg, struct hb_error *err)
     struct measure_tx *x = arg;
     struct hb_arena *a = hb_arena_new();
     struct hb__access acc;
-    int64_t plan_id = 0;
+    int64_t plan_id = 0, pid = x->obs.patient_id;
     x->tx.denied_patient = 0;
-    int rc = hb__care_active_plan(db, x->patient_id, &plan_id, err);
+    int rc = hb__care_active_plan(db, pid, &plan_id, err);
     struct hb__plan p;
     if (rc == 0 && plan_id)
         rc = hb__care_plan_load(db, plan_id, a, &p, err);
     if (rc == 0)
-        rc = hb__care_access(db, x->tx.u, x->patient_id, plan_id ? &p : NULL, a, &acc, err);
+        rc = hb__care_access(db, x->tx.u, pid, plan_id ? &p : NULL, a, &acc, err);
     if (rc == HB_FORBIDDEN) {
-        x->tx.denied_patient = x->patient_id;
+        x->tx.denied_patient = pid;
         snprintf(x->tx.denied_what, sizeof(x->tx.denied_what), "Observation");
     }
     if (rc)
@@ -556,77 +537,43 @@ static int measure_tx(struct hb_db *db, void *arg, struct hb_error *err)
                      "Målinger hjemmefra registreres av pasienten eller teamet");
         goto out;
     }
-    x->id = hb_id_new();
-    struct hb_stmt *st;
-    if ((rc = hb_db_stmt(db, SQL_OBS_ADD, &st, err)))
+    x->obs.source = acc.is_patient ? "home" : "unit";
+    if ((rc = hb_monitor_ingest_in(db, x->tx.u, &x->obs, 1, err)))
         goto out;
-    hb_stmt_int(st, 1, x->id);
-    hb_stmt_int(st, 2, x->patient_id);
-    hb_stmt_text(st, 3, measures[x->k].code);
-    hb_stmt_text(st, 4, x->value);
-    hb_stmt_text(st, 5, measures[x->k].unit);
-    hb_stmt_int(st, 6, x->at);
-    hb_stmt_int(st, 7, x->tx.u->id);
-    hb_stmt_int(st, 8, hb_now_us());
-    if ((rc = hb_stmt_run(st, err)) < 0)
-        goto out;
+    const struct hb_vital *v = x->obs.vital;
     if (plan_id &&
-        (rc = hb__care_event(db, plan_id, x->tx.u->id, "Observation", x->id, 1, "",
-                             hb_arena_printf(a, "Ny måling hjemmefra: %s %s %s",
-                                             measures[x->k].label, x->value, measures[x->k].unit),
+        (rc = hb__care_event(db, plan_id, x->tx.u->id, "Observation", x->obs.id, 1, "",
+                             hb_arena_printf(a, "Ny måling hjemmefra: %s %s %s", v->label,
+                                             x->obs.value,
+                                             strcmp(v->unit, "Cel") == 0 ? "°C" : v->unit),
                              err)))
         goto out;
-    rc = hb__care_audit(db, x->tx.u, x->patient_id, "create",
-                        hb_arena_printf(a, "Observation/%lld", (long long)x->id), &acc, err);
+    rc = hb__care_audit(db, x->tx.u, pid, "create",
+                        hb_arena_printf(a, "Observation/%lld", (long long)x->obs.id), &acc, err);
 out:
     hb_arena_free(a);
     return rc;
 }
 
-int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t patient_id, json_t *in,
-                        int64_t *id, struct hb_error *err)
+int hb_care_measure_add(struct hb_store *s, const struct hb_user *u, int64_t patient_id,
+                        json_t *in, int64_t *id, struct hb_error *err)
 {
-    struct measure_tx x = {.tx = {.u = u}, .patient_id = patient_id, .k = -1};
-    const char *kind = json_string_value(json_object_get(in, "kind"));
-    for (int i = 0; kind && i < N_MEASURES; i++)
-        if (strcmp(kind, measures[i].kind) == 0)
-            x.k = i;
-    if (x.k < 0)
+    struct measure_tx x = {.tx = {.u = u}, .obs = {.patient_id = patient_id}};
+    const struct hb_vital *v = hb_vital_by_kind(json_string_value(json_object_get(in, "kind")));
+    if (!v)
         return hb_fail(err, HB_INVALID, "kind",
-                       "kind er weight, pulse, systolic, diastolic, glucose, temperature eller "
-                       "spo2");
-    /* The value as written, so its precision is kept; a comma is a decimal point. */
-    json_t *v = json_object_get(in, "value");
-    const char *s_in = json_string_value(v);
-    if (!s_in || strlen(s_in) > 8)
-        return hb_fail(err, HB_INVALID, "value",
-                       "value er tallet som tekst, for eksempel \"61,5\"");
-    snprintf(x.value, sizeof(x.value), "%s", s_in);
-    char *comma = strchr(x.value, ',');
-    if (comma)
-        *comma = '.';
-    size_t digits = strspn(x.value, "0123456789"), rest = 0;
-    if (x.value[digits] == '.')
-        rest = strspn(x.value + digits + 1, "0123456789");
-    bool shape = digits >= 1 && digits <= 3 &&
-                 (x.value[digits] == '\0' || (x.value[digits] == '.' && rest >= 1 && rest <= 2 &&
-                                              x.value[digits + 1 + rest] == '\0'));
-    int64_t whole = 0;
-    if (shape)
-        hb_parse_i64(x.value, digits, 0, 999, &whole);
-    bool above_hi =
-        whole > measures[x.k].hi || (whole == measures[x.k].hi && x.value[digits] == '.' &&
-                                     strspn(x.value + digits + 1, "0") != rest);
-    if (!shape || whole < measures[x.k].lo || above_hi)
-        return hb_fail(err, HB_INVALID, "value", "%s må være mellom %d og %d %s",
-                       measures[x.k].label, measures[x.k].lo, measures[x.k].hi, measures[x.k].unit);
+                       "kind er weight, pulse, sbp, dbp, glucose, temperature, spo2, rr eller "
+                       "acvpu");
+    int rc = hb_obs_value(v, json_string_value(json_object_get(in, "value")), "value", &x.obs, err);
+    if (rc)
+        return rc;
     json_t *at = json_object_get(in, "at");
-    x.at = hb_now_us();
-    if (at && (!json_is_string(at) || hb_parse_instant(json_string_value(at), &x.at) != 0 ||
-               x.at > hb_now_us() + 60LL * 1000000))
+    x.obs.at = hb_now_us();
+    if (at && (!json_is_string(at) || hb_parse_instant(json_string_value(at), &x.obs.at) != 0 ||
+               x.obs.at > hb_now_us() + 60LL * 1000000))
         return hb_fail(err, HB_INVALID, "at", "at er tidspunktet for målingen, ikke fram i tid");
-    int rc = hb__care_write(s, measure_tx, &x.tx, err);
+    rc = hb__care_write(s, measure_tx, &x.tx, err);
     if (rc == 0 && id)
-        *id = x.id;
+        *id = x.obs.id;
     return rc;
 }

@@ -1,17 +1,28 @@
-/* fhir: Flag for discharge-ready patients (one per case), read and search by
- * patient; each hit checked against the policy and audited. */
+/* fhir: Flag: discharge-ready cases (one per case) and monitoring alerts, read
+ * and searched by patient; each hit checked against the policy and audited. */
 #include <stdio.h>
 #include <string.h>
 
 #include "../app.h"
 #include "../discharge/discharge.h"
+#include "../monitor/monitor.h"
 #include "../patient/patient.h"
 #include "fhir_int.h"
 #include "../core/banned.h"
 
+/* Ids are unique across tables: a Flag is a discharge-ready case or an alert. */
+static int flag_load(struct hb_db *db, int64_t id, json_t **out, int64_t *patient_id,
+                     struct hb_error *err)
+{
+    int rc = hb_discharge_flag(db, id, out, patient_id, err);
+    if (rc == HB_NOT_FOUND)
+        rc = hb_monitor_alert_flag(db, id, out, patient_id, err);
+    return rc;
+}
+
 int hb_fhir_flag_read(struct hb_request *req, struct hb_error *err)
 {
-    return hb__fhir_read_policed(req, hb_discharge_flag, "Flag", err);
+    return hb__fhir_read_policed(req, flag_load, "Flag", err);
 }
 
 int hb_fhir_flag_search(struct hb_request *req, struct hb_error *err)
@@ -32,8 +43,8 @@ int hb_fhir_flag_search(struct hb_request *req, struct hb_error *err)
     struct hb_store *s = hb_app_store(req);
     const struct hb_user *u = hb_app_user(req);
     struct hb_arena *a = hb_req_arena(req);
-    int64_t ids[50];
-    struct hb_audit audits[50];
+    int64_t ids[100];
+    struct hb_audit audits[100];
     int n = 0, found = 0;
     json_t *b = hb__fhir_bundle("searchset");
     json_t *entries = json_object_get(b, "entry");
@@ -43,10 +54,14 @@ int hb_fhir_flag_search(struct hb_request *req, struct hb_error *err)
         json_decref(b);
         return HB_UNAVAILABLE;
     }
+    int nalerts = 0;
     rc = hb_discharge_cases_of(db, pid, ids, 50, &n, err);
+    if (rc == 0)
+        rc = hb_monitor_alerts_of(db, pid, ids + n, 50, &nalerts, err);
+    n += nalerts;
     for (int i = 0; rc == 0 && i < n; i++) {
         json_t *flag;
-        int vis = hb__fhir_policed(db, u, hb_discharge_flag, "Flag", ids[i], a, &flag,
+        int vis = hb__fhir_policed(db, u, flag_load, "Flag", ids[i], a, &flag,
                                    &audits[found], "search", err);
         if (vis < 0) {
             rc = vis;

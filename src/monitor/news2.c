@@ -8,10 +8,7 @@
 
 #include "../core/banned.h"
 
-struct band {
-    int64_t upto; /* inclusive upper bound in hundredths; INT64_MAX: the rest */
-    int score;
-};
+#define band hb_news2_band /* upto: inclusive upper bound in hundredths; INT64_MAX: the rest */
 
 static const struct band rr_bands[] = {
     {800, 3}, {1100, 1}, {2000, 0}, {2400, 2}, {INT64_MAX, 3}};
@@ -76,6 +73,20 @@ void hb_news2_score(const struct hb_news2_in *in, struct hb_news2 *out)
         out->risk = HB_NEWS2_LOW;
         out->monitor_minutes = 12 * 60;
     }
+}
+
+int hb_news2_bands(enum hb_news2_param p, const struct hb_news2_band **out)
+{
+    static const struct {
+        const struct band *b;
+        int n;
+    } t[HB_NEWS2__PARAMS] = {
+        [HB_NEWS2_RR] = {rr_bands, 5},       [HB_NEWS2_SPO2] = {spo2_scale1, 4},
+        [HB_NEWS2_SBP] = {sbp_bands, 5},     [HB_NEWS2_PULSE] = {pulse_bands, 6},
+        [HB_NEWS2_TEMP] = {temp_bands, 5},
+    };
+    *out = t[p].b;
+    return t[p].n;
 }
 
 const char *hb_news2_risk_name(enum hb_news2_risk r)

@@ -40,6 +40,14 @@ struct hb_news2 {
 
 void hb_news2_score(const struct hb_news2_in *in, struct hb_news2 *out);
 
+/* The bands of parameter p on scale 1 (for drawing charts): each scores
+ * `score` up to and including `upto` (hundredths; the last is open). */
+struct hb_news2_band {
+    int64_t upto;
+    int score;
+};
+int hb_news2_bands(enum hb_news2_param p, const struct hb_news2_band **out);
+
 /* "low", "low-medium", "medium", "high" and their Norwegian labels. */
 const char *hb_news2_risk_name(enum hb_news2_risk r);
 const char *hb_news2_risk_label(enum hb_news2_risk r);

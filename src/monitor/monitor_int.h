@@ -1,0 +1,23 @@
+/* monitor internals shared by its files. */
+#ifndef HB_MONITOR_INT_H
+#define HB_MONITOR_INT_H
+
+#include "monitor.h"
+
+/* A set is complete when every NEWS2 parameter was measured within this
+ * window before its newest measurement. */
+#define HB__NEWS2_WINDOW_US (30LL * 60 * 1000000)
+/* "Continuous" monitoring (NEWS2 7 or more): a set is expected this often. */
+#define HB__CONTINUOUS_US (15LL * 60 * 1000000)
+
+/* Raises an alert of kind for the patient inside the caller's write, routed to
+ * whoever is responsible now (the unit of an open stay, else the team of the
+ * active care plan, else the GP, else the municipality), at level 1, unless
+ * an alert of that kind is still open for the patient. */
+int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind,
+                      const char *detail, int64_t news2_id, int64_t observation_id,
+                      struct hb_error *err);
+/* Hundredths as Norwegians write them: 61,5 and 37,25 and 96. */
+void hb__monitor_num_text(int64_t v, char *out, size_t n);
+
+#endif
