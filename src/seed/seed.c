@@ -424,7 +424,8 @@ static int patients_tx(struct hb_db *db, void *arg, struct hb_error *err)
  * one to the hospital trust, one not yet decided. */
 static const char SQL_FREE_PATIENTS[] =
     "SELECT p.id, p.municipality_id FROM patient p WHERE p.birth_date < '1950-01-01' AND NOT"
-    " EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) ORDER BY p.id LIMIT 4";
+    " EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) AND p.id <> ? ORDER BY p.id"
+    " LIMIT 4";
 static const char SQL_JOINT_STAY[] =
     "INSERT INTO stay (id, patient_id, unit_id, start_at, bed_number, source, charged_to,"
     " charged_at) VALUES (?, ?, ?, ?, ?, 'legevakt', ?, ?)";
@@ -438,6 +439,7 @@ static int joint_tx(struct hb_db *db, void *arg, struct hb_error *err)
     int rc = hb_db_stmt(db, SQL_FREE_PATIENTS, &st, err);
     if (rc)
         return rc;
+    hb_stmt_int(st, 1, d->patient_demo); /* Ingrid lives at home, followed by her team */
     while (n < 4 && (rc = hb_stmt_step(st, err)) == 1) {
         who[n][0] = hb_stmt_col_int(st, 0);
         who[n++][1] = hb_stmt_col_int(st, 1);
