@@ -117,6 +117,7 @@ static const struct hb_route routes[] = {
     {"GET",  "/fhir/Flag/{id}",                    hb_fhir_flag_read,        FHIR, STAFF},
     {"GET",  "/fhir/AuditEvent",                   hb_fhir_audit_search,     FHIR, ADMIN},
     {"POST", "/fhir",                              hb_fhir_bundle_post,      FHIR | JSON | EXACT, CARE_OR_PATIENT},
+    {"POST", "/fhir/",                             hb_fhir_bundle_post,      FHIR | JSON | EXACT, CARE_OR_PATIENT},
     {"POST", "/fhir/Observation",                  hb_fhir_observation_create, FHIR | JSON | EXACT, CARE_OR_PATIENT},
     {"GET",  "/fhir/Observation",                  hb_fhir_observation_search, FHIR, CARE_OR_PATIENT},
     {"GET",  "/fhir/Observation/{id}",             hb_fhir_observation_read, FHIR, CARE_OR_PATIENT},

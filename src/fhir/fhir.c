@@ -162,6 +162,21 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
                         "Discharge-ready cases (utskrivningsklare): one Flag per case"));
     hb__fhir_care_capabilities(rest);
     json_array_append_new(
+        rest,
+        json_pack("{s:s,s:s,s:s,s:[{s:s},{s:s},{s:s}],s:[{s:s,s:s},{s:s,s:s,s:s},{s:s,s:s},"
+                  "{s:s,s:s},{s:s,s:s}]}",
+                  "type", "Observation", "profile",
+                  "http://hl7.org/fhir/StructureDefinition/Observation", "documentation",
+                  "Vital signs (LOINC, UCUM; decimals kept as sent) and NEWS2 scores (SNOMED CT "
+                  "1104051000000101, a component per parameter, derivedFrom the measurements). "
+                  "Posted one at a time or in a batch/transaction Bundle to the base: all or "
+                  "nothing.",
+                  "interaction", "code", "create", "code", "read", "code", "search-type",
+                  "searchParam", "name", "patient", "type", "reference", "name", "code", "type",
+                  "token", "documentation", "LOINC code, or the NEWS2 SNOMED CT code", "name",
+                  "date", "type", "date", "name", "_lastUpdated", "type", "date", "name", "_count",
+                  "type", "number"));
+    json_array_append_new(
         rest, json_pack("{s:s,s:s,s:[{s:s}],s:[{s:s,s:s},{s:s,s:s}]}", "type", "AuditEvent",
                         "profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent",
                         "interaction", "code", "search-type", "searchParam", "name", "patient",
@@ -179,6 +194,8 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
         "Authorization: Bearer with a token from `helsebro token create`, or the web UI's "
         "session cookie.",
         "resource", rest);
+    json_object_set_new(json_array_get(json_object_get(cs, "rest"), 0), "interaction",
+                        json_pack("[{s:s},{s:s}]", "code", "batch", "code", "transaction"));
     json_object_set_new(cs, "implementation",
                         json_pack("{s:s,s:s}", "description", "Helsebro", "url",
                                   hb__fhir_base(req)));
