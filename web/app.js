@@ -2,6 +2,7 @@
 
 import { state, el, api, show, isStaff, setUnauthorizedHandler } from './ui.js';
 import { showPlan, workCards, showTeams, showConsents, planLinkFor } from './careplan.js';
+import { showMonitor, showChart, stopMonitor } from './monitor.js';
 
 setUnauthorizedHandler(() => {
   state.me = null;
@@ -30,6 +31,7 @@ function renderChrome() {
   for (const a of nav.querySelectorAll('[data-notpatient]')) a.hidden = !state.me || isPerson();
   for (const a of nav.querySelectorAll('[data-care]')) a.hidden = !state.me || isPerson();
   for (const a of nav.querySelectorAll('[data-person]')) a.hidden = !isPerson();
+  for (const a of nav.querySelectorAll('[data-clinical]')) a.hidden = !inCare();
   for (const a of nav.querySelectorAll('[data-discharge]')) a.hidden = !dischargeSide();
   const here = location.hash.split('/').slice(0, 2).join('/');
   for (const a of nav.querySelectorAll('a')) {
@@ -105,7 +107,10 @@ function showStart() {
     ul.append(el('li', {}, planLinkFor(me.patientId, 'Planen til den du er pårørende for')),
       el('li', {}, el('a', { href: '#/samtykke' }, 'Se hva du har fått tilgang til')));
   }
-  if (inCare()) ul.append(el('li', {}, el('a', { href: '#/team' }, 'Teamene og pasientene deres')));
+  if (inCare()) {
+    ul.append(el('li', {}, el('a', { href: '#/overvaking' }, 'Overvåking: pasientene teamet ditt følger, med varsler')),
+      el('li', {}, el('a', { href: '#/team' }, 'Teamene og pasientene deres')));
+  }
   if (!isPerson()) ul.append(el('li', {}, el('a', { href: '#/kapasitet' }, 'Se ledige senger og hva enhetene kan behandle')));
   if (me.orgIsUnit) ul.append(el('li', {}, el('a', { href: `#/enhet/${me.orgId}` }, `Sengeoversikt for ${me.orgName}`)));
   if (dischargeSide()) ul.append(el('li', {}, el('a', { href: '#/utskrivningsklare' }, 'Utskrivningsklare pasienter')));
@@ -263,7 +268,8 @@ async function showPatient(id) {
       el('dt', {}, 'Bostedskommune'), el('dd', {}, p.municipality ? `${p.municipality} (${p.kommunenummer})` : 'Ukjent'),
       el('dt', {}, 'Din tilgang'), el('dd', {}, relationLabels[p.relation] || p.relation),
       el('dt', {}, 'Sist endret'), el('dd', {}, `${p.updatedLocal} (versjon ${p.version})`)),
-      el('p', {}, planLinkFor(id, 'Åpne den felles planen'))),
+      el('p', {}, planLinkFor(id, 'Åpne den felles planen'), inCare() ? ' · ' : '',
+        inCare() ? el('a', { href: `#/kurve/${id}` }, 'Kurve og NEWS2') : '')),
     el('h2', {}, 'Tilgangslogg'),
     el('p', { class: 'muted' }, 'Hvem som har sett eller endret opplysningene, nyeste først.'),
     log);
@@ -777,6 +783,7 @@ async function showJointSettlement(unitId) {
 // ---- routing ----
 async function route() {
   if (boardTimer) { clearInterval(boardTimer); boardTimer = null; boardUnit = null; }
+  stopMonitor();
   renderChrome();
   if (!state.me) { showLogin(); return; }
   const [, page, arg] = location.hash.split('/');
@@ -793,6 +800,8 @@ async function route() {
     else if (page === 'oppgjor-felles' && arg && !isPerson()) await showJointSettlement(arg);
     else if (page === 'min-logg') await showMyLog();
     else if (page === 'plan' && arg) await showPlan(arg);
+    else if (page === 'overvaking' && inCare()) await showMonitor();
+    else if (page === 'kurve' && arg && inCare()) await showChart(arg);
     else if (page === 'team' && !isPerson()) await showTeams();
     else if (page === 'samtykke' && isPerson()) await showConsents();
     else if (page === 'nodtilgang' && state.me.role === 'admin') await showEmergencyReport();

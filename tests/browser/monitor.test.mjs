@@ -1,0 +1,67 @@
+// Monitoring in a real browser: an alert raised by a device posting vital
+// signs appears on the KAD nurse's dashboard without reloading, and she
+// acknowledges it; the chart shows the vital signs with NEWS2 bands.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { newDatabase, seedDemo, startServer, Client, PASSWORD } from '../lib/server.mjs';
+
+let db;
+let srv;
+let browser;
+const shots = process.env.HB_TEST_OUT || '/tmp';
+
+before(async () => {
+  db = newDatabase('browsermon');
+  seedDemo(db);
+  srv = await startServer(db);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+test('an alert appears live on the dashboard and is acknowledged', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+  const pid = db.query(`SELECT s.patient_id FROM stay s JOIN org o ON o.id = s.unit_id WHERE o.unit_type = 'kad'
+    AND s.end_at IS NULL ORDER BY s.patient_id LIMIT 1`);
+  const device = new Client(srv.base);
+  await device.login('sykepleier.kad');
+  const normal = { rr: '16', spo2: '97', oxygen: '0', sbp: '125', pulse: '72', acvpu: 'A', temperature: '37.0' };
+  assert.equal((await device.post(`/api/patients/${pid}/vitals`, { values: normal })).status, 201);
+  await page.goto(srv.base + '/');
+  await page.getByLabel('Brukernavn').fill('sykepleier.kad');
+  await page.getByLabel('Passord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('heading', { name: /^Hei, / }).waitFor();
+  await page.getByRole('link', { name: 'Overvåking', exact: true }).click();
+  const row = page.locator(`tr[data-patient="${pid}"]`);
+  await row.waitFor();
+  assert.match(await row.innerText(), /Ingen/, 'no alert yet');
+  // The patient deteriorates; the dashboard is not reloaded.
+  const r = await device.post(`/api/patients/${pid}/vitals`, { values: { ...normal, rr: '26', spo2: '92', pulse: '122', acvpu: 'C' } });
+  assert.equal(r.status, 201);
+  const alert = page.locator(`tr[data-patient="${pid}"] li.alert`).first();
+  await alert.waitFor({ timeout: 15000 });
+  assert.match(await alert.innerText(), /NEWS2 7 eller mer/);
+  assert.equal(await page.locator('tbody tr').first().getAttribute('data-patient'), pid, 'the riskiest first');
+  await page.screenshot({ path: `${shots}/monitor-dashboard.png`, fullPage: true });
+  await alert.getByRole('button', { name: 'Kvitter' }).click();
+  await page.locator(`tr[data-patient="${pid}"] li.alert.acknowledged`).first().waitFor();
+  assert.equal(db.query(`SELECT status FROM alert WHERE patient_id = ${pid} AND kind = 'news2-high'`), 'acknowledged');
+  await row.getByRole('link').first().click();
+  await page.getByRole('heading', { name: /^Kurve: / }).waitFor();
+  assert.ok(await page.locator('figure.vital rect.band').count() > 5, 'NEWS2 bands shaded');
+  assert.ok(await page.locator('figure.vital line.alert-mark').count() >= 1, 'alerts marked');
+  await page.screenshot({ path: `${shots}/monitor-chart.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+});
