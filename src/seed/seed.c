@@ -648,7 +648,9 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
         if (out)
             fprintf(out, "  %-22s %s\n", users[i].username, users[i].what);
     }
-    return hb__seed_care(s, d.patient_demo, d.home_alver, d.ward_med, err);
+    if ((rc = hb__seed_care(s, d.patient_demo, d.home_alver, d.ward_med, err)))
+        return rc;
+    return hb__seed_monitor(s, d.patient_demo, err);
 }
 
 static const char SQL_MUNI_BY_NR[] =

@@ -27,4 +27,8 @@ extern const int hb__nbands;
 int hb__seed_care(struct hb_store *s, int64_t demo_patient, int64_t home_org, int64_t ward,
                   struct hb_error *err);
 
+/* The demo's monitoring: a day of vital signs for the KAD patients and
+ * Ingrid at home, through the monitor module as the nurses. */
+int hb__seed_monitor(struct hb_store *s, int64_t demo_patient, struct hb_error *err);
+
 #endif

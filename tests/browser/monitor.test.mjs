@@ -53,7 +53,10 @@ test('an alert appears live on the dashboard and is acknowledged', async () => {
   const alert = page.locator(`tr[data-patient="${pid}"] li.alert`).first();
   await alert.waitFor({ timeout: 15000 });
   assert.match(await alert.innerText(), /NEWS2 7 eller mer/);
-  assert.equal(await page.locator('tbody tr').first().getAttribute('data-patient'), pid, 'the riskiest first');
+  const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((r) => [r.dataset.patient, r.classList.contains('has-alert')]));
+  const mine = rows.findIndex(([id]) => id === pid);
+  const firstQuiet = rows.findIndex(([, alerted]) => !alerted);
+  assert.ok(rows[mine][1] && (firstQuiet === -1 || mine < firstQuiet), 'with the alerted patients, above the quiet ones');
   await page.screenshot({ path: `${shots}/monitor-dashboard.png`, fullPage: true });
   await alert.getByRole('button', { name: 'Kvitter' }).click();
   await page.locator(`tr[data-patient="${pid}"] li.alert.acknowledged`).first().waitFor();
