@@ -6,7 +6,7 @@ CSTD = -std=c17 -D_GNU_SOURCE
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
        -Wvla -Wwrite-strings
 CFLAGS_COMMON = $(CSTD) $(WARN) -pthread -I/usr/include/postgresql
-LIBS = -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -pthread
+LIBS = -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -lcurl -pthread
 
 RELEASE_CFLAGS = $(CFLAGS_COMMON) -O2 -g
 SAN_CFLAGS = $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -18,7 +18,7 @@ MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
 LIB_SRC = $(filter-out src/main.c,$(SRC))
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-APT_PACKAGES = build-essential libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev \
+APT_PACKAGES = build-essential libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev \
                libsodium-dev postgresql sqlite3 chromium wrk nginx-light
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,6 +1,7 @@
 /* server: routes, error rendering, and the serve command. */
 #include "server.h"
 
+#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -121,6 +122,9 @@ static const struct hb_route routes[] = {
     {"POST", "/fhir/Observation",                  hb_fhir_observation_create, FHIR | JSON | EXACT, CARE_OR_PATIENT},
     {"GET",  "/fhir/Observation",                  hb_fhir_observation_search, FHIR, CARE_OR_PATIENT},
     {"GET",  "/fhir/Observation/{id}",             hb_fhir_observation_read, FHIR, CARE_OR_PATIENT},
+    {"POST", "/fhir/Subscription",                 hb_fhir_subscription_create, FHIR | JSON, CARE},
+    {"GET",  "/fhir/Subscription/{id}",            hb_fhir_subscription_read, FHIR, CARE},
+    {"POST", "/fhir/Subscription/{id}/$replay",    hb_fhir_subscription_replay, FHIR, CARE},
 #define CARE_ROUTES(name, path)                                                              \
     {"GET",  "/fhir/" path,                        hb_fhir_##name##_search,  FHIR, NOT_ANALYST}, \
     {"POST", "/fhir/" path,                        hb_fhir_##name##_create,  FHIR | JSON, CARE}, \
@@ -161,6 +165,7 @@ static const struct hb_opt serve_opts[] = {
     {"lock-seconds", "SECONDS", "how long five failed logins lock a username (default 900)"},
     {"monitor-interval", "SECONDS",
      "how often alerts are escalated and missed measurements looked for (default 30)"},
+    {"notify-interval", "SECONDS", "how often subscription notifications are sent (default 2)"},
     {"test-clock", NULL, "for tests: POST /api/monitor/tick may name the time it runs as of"},
     {NULL, NULL, NULL},
 };
@@ -173,14 +178,15 @@ int hb_cmd_serve(int argc, char **argv)
         return cli.exit_code;
     const char *db = hb_cli_get(&cli, "db", NULL);
     const char *listen = hb_cli_get(&cli, "listen", "127.0.0.1:8080");
-    int64_t body_max, pool, idle, lock, interval;
+    int64_t body_max, pool, idle, lock, interval, notify;
     if (!db)
         return hb_cli_die("serve: --db is required (sqlite:PATH or postgresql://...)");
     if (hb_cli_int(&cli, "body-max", 1048576, 1024, 64 << 20, &body_max) ||
         hb_cli_int(&cli, "pool", 16, 1, 256, &pool) ||
         hb_cli_int(&cli, "session-idle", 1800, 1, 86400, &idle) ||
         hb_cli_int(&cli, "lock-seconds", 900, 1, 86400, &lock) ||
-        hb_cli_int(&cli, "monitor-interval", 30, 1, 3600, &interval))
+        hb_cli_int(&cli, "monitor-interval", 30, 1, 86400, &interval) ||
+        hb_cli_int(&cli, "notify-interval", 2, 1, 86400, &notify))
         return 2;
     const char *colon = strrchr(listen, ':');
     int64_t port;
@@ -198,6 +204,7 @@ int hb_cmd_serve(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: notifications use libcurl */
 
     struct hb_error err = {0};
     struct hb_app app = {0};
@@ -229,7 +236,8 @@ int hb_cmd_serve(int argc, char **argv)
     fflush(stdout);
     HB_LOG(HB_LOG_INFO, "msg=listening port=%d backend=%s", hb_server_port(srv),
            hb_store_backend(app.store));
-    struct hb_monitor_ticker *ticker = hb_monitor_ticker_start(app.store, (int)interval);
+    struct hb_monitor_ticker *ticker =
+        hb_monitor_ticker_start(app.store, (int)interval, (int)notify);
     int sig = 0;
     sigwait(&sigs, &sig);
     HB_LOG(HB_LOG_INFO, "msg=\"stopping\" signal=%d", sig);

@@ -177,6 +177,17 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
                   "date", "type", "date", "name", "_lastUpdated", "type", "date", "name", "_count",
                   "type", "number"));
     json_array_append_new(
+        rest,
+        json_pack("{s:s,s:s,s:s,s:[{s:s},{s:s}],s:[{s:s,s:s}]}", "type", "Subscription",
+                  "profile", "http://hl7.org/fhir/StructureDefinition/Subscription",
+                  "documentation",
+                  "rest-hook for new monitoring alerts: criteria Flag?category=clinical "
+                  "[&patient=Patient/{id}]; each notification is stored with its alert, retried "
+                  "with back-off (5 s doubling to 10 minutes) for three days; POST "
+                  "Subscription/{id}/$replay?since=... sends again what was stored since then",
+                  "interaction", "code", "create", "code", "read", "operation", "name", "replay",
+                  "definition", "https://helsebro.no/fhir/OperationDefinition/subscription-replay"));
+    json_array_append_new(
         rest, json_pack("{s:s,s:s,s:[{s:s}],s:[{s:s,s:s},{s:s,s:s}]}", "type", "AuditEvent",
                         "profile", "http://hl7.org/fhir/StructureDefinition/AuditEvent",
                         "interaction", "code", "search-type", "searchParam", "name", "patient",

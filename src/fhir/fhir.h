@@ -30,6 +30,9 @@ int hb_fhir_observation_create(struct hb_request *req, struct hb_error *err);
 int hb_fhir_observation_read(struct hb_request *req, struct hb_error *err);
 int hb_fhir_observation_search(struct hb_request *req, struct hb_error *err);
 int hb_fhir_bundle_post(struct hb_request *req, struct hb_error *err);
+int hb_fhir_subscription_create(struct hb_request *req, struct hb_error *err);
+int hb_fhir_subscription_read(struct hb_request *req, struct hb_error *err);
+int hb_fhir_subscription_replay(struct hb_request *req, struct hb_error *err);
 
 /* The shared-care resources (careplan module): name for the handlers, and the
  * careplan type. Each gets _read, _vread, _history, _search, _create, _update. */

@@ -129,9 +129,9 @@ static int raise_at(struct hb_db *db, int64_t patient_id, const char *kind, cons
         hb_stmt_int(st, 10, observation_id);
     else
         hb_stmt_null(st, 10);
-    if ((rc = hb_stmt_run(st, err)) < 0)
+    if ((rc = hb_stmt_run(st, err)) < 0 || (rc = event_add(db, id, at, 0, "raised", 1, detail, err)))
         return rc;
-    return event_add(db, id, at, 0, "raised", 1, detail, err);
+    return hb__monitor_notify(db, id, patient_id, at, err);
 }
 
 int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind,
@@ -383,7 +383,7 @@ int hb_monitor_tick(struct hb_store *s, int64_t now, int *escalated, int *missed
 
 struct hb_monitor_ticker {
     struct hb_store *s;
-    int interval_s;
+    int interval_s, notify_s;
     bool stop;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -393,32 +393,44 @@ struct hb_monitor_ticker {
 static void *ticker_main(void *arg)
 {
     struct hb_monitor_ticker *t = arg;
+    int64_t next_tick = hb_monotonic_us() + (int64_t)t->interval_s * 1000000;
     pthread_mutex_lock(&t->mu);
     while (!t->stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += t->interval_s;
+        until.tv_sec += t->notify_s;
         pthread_cond_timedwait(&t->cv, &t->mu, &until);
         if (t->stop)
             break;
         pthread_mutex_unlock(&t->mu);
         struct hb_error err = {0};
-        int escalated = 0, missed = 0;
-        if (hb_monitor_tick(t->s, hb_now_us(), &escalated, &missed, &err))
-            HB_LOG(HB_LOG_ERROR, "msg=\"monitor pass failed\" error=\"%s\"", err.message);
-        else if (escalated || missed)
-            HB_LOG(HB_LOG_INFO, "msg=\"monitor pass\" escalated=%d missed=%d", escalated, missed);
+        int sent = 0, failed = 0;
+        if (hb_monitor_deliver(t->s, hb_now_us(), &sent, &failed, &err))
+            HB_LOG(HB_LOG_ERROR, "msg=\"delivery failed\" error=\"%s\"", err.message);
+        else if (sent || failed)
+            HB_LOG(HB_LOG_INFO, "msg=\"notifications\" sent=%d failed=%d", sent, failed);
+        if (hb_monotonic_us() >= next_tick) {
+            int escalated = 0, missed = 0;
+            next_tick = hb_monotonic_us() + (int64_t)t->interval_s * 1000000;
+            if (hb_monitor_tick(t->s, hb_now_us(), &escalated, &missed, &err))
+                HB_LOG(HB_LOG_ERROR, "msg=\"monitor pass failed\" error=\"%s\"", err.message);
+            else if (escalated || missed)
+                HB_LOG(HB_LOG_INFO, "msg=\"monitor pass\" escalated=%d missed=%d", escalated,
+                       missed);
+        }
         pthread_mutex_lock(&t->mu);
     }
     pthread_mutex_unlock(&t->mu);
     return NULL;
 }
 
-struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s)
+struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s,
+                                                  int notify_s)
 {
     struct hb_monitor_ticker *t = hb_xcalloc(1, sizeof(*t));
     t->s = s;
     t->interval_s = interval_s;
+    t->notify_s = notify_s;
     pthread_mutex_init(&t->mu, NULL);
     pthread_cond_init(&t->cv, NULL);
     if (pthread_create(&t->thread, NULL, ticker_main, t) != 0) {

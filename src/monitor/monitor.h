@@ -76,10 +76,11 @@ int hb_monitor_alert_act(struct hb_store *s, const struct hb_user *u, int64_t al
  * whose next measurement is overdue get a "missed" alert. Counts out. */
 int hb_monitor_tick(struct hb_store *s, int64_t now, int *escalated, int *missed,
                     struct hb_error *err);
-/* Runs hb_monitor_tick every interval_s seconds on a thread of its own until
- * hb_monitor_ticker_stop. */
+/* Runs hb_monitor_tick every interval_s seconds and hb_monitor_deliver every
+ * notify_s seconds on a thread of its own until hb_monitor_ticker_stop. */
 struct hb_monitor_ticker;
-struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s);
+struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s,
+                                                  int notify_s);
 void hb_monitor_ticker_stop(struct hb_monitor_ticker *t); /* NULL allowed */
 
 /* ---- FHIR ---- */
@@ -102,6 +103,27 @@ int hb_monitor_alert_flag(struct hb_db *db, int64_t alert_id, json_t **out, int6
 /* Alert ids of a patient, newest first. */
 int hb_monitor_alerts_of(struct hb_db *db, int64_t patient_id, int64_t *ids, int max, int *n,
                          struct hb_error *err);
+
+/* ---- subscriptions (FHIR R4 rest-hook) for new alerts ---- */
+/* Creates one from a FHIR Subscription: criteria Flag?category=clinical
+ * [&patient=Patient/N], channel rest-hook with an http(s) endpoint, payload
+ * application/fhir+json (the Flag) or none, one header. u owns it and gets
+ * only alerts about patients u has a relation to. HB_UNPROCESSABLE naming the
+ * FHIRPath. */
+int hb_monitor_subscribe(struct hb_store *s, const struct hb_user *u, json_t *res, int64_t *id,
+                         struct hb_error *err);
+/* The subscription as FHIR (a new reference) and its owner. HB_NOT_FOUND. */
+int hb_monitor_subscription_fhir(struct hb_db *db, int64_t id, json_t **out, int64_t *owner,
+                                 struct hb_error *err);
+/* Sends again every notification of subscription id stored since `since`
+ * (its owner only). */
+int hb_monitor_replay(struct hb_store *s, const struct hb_user *u, int64_t id, int64_t since,
+                      struct hb_error *err);
+/* One delivery pass as of now: posts the due notifications (at most 20) and
+ * records each outcome; failures are retried with back-off (5 s doubling to
+ * 10 minutes) for three days. Counts out. */
+int hb_monitor_deliver(struct hb_store *s, int64_t now, int *sent, int *failed,
+                       struct hb_error *err);
 
 #define HB_SNOMED_NEWS2 "1104051000000101"
 

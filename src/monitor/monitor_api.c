@@ -126,10 +126,11 @@ int hb_api_monitor_tick(struct hb_request *req, struct hb_error *err)
         if (!json_is_string(v) || hb_parse_instant(json_string_value(v), &at) != 0)
             return hb_fail(err, HB_INVALID, "at", "at er et tidspunkt");
     }
-    int escalated = 0, missed = 0;
+    int escalated = 0, missed = 0, sent = 0, failed = 0;
     int rc = hb_monitor_tick(hb_app_store(req), at, &escalated, &missed, err);
-    if (rc)
+    if (rc || (rc = hb_monitor_deliver(hb_app_store(req), at, &sent, &failed, err)))
         return rc;
-    hb_resp_json(req, 200, json_pack("{s:i,s:i}", "escalated", escalated, "missed", missed));
+    hb_resp_json(req, 200, json_pack("{s:i,s:i,s:i,s:i}", "escalated", escalated, "missed",
+                                     missed, "sent", sent, "failed", failed));
     return 0;
 }

@@ -17,6 +17,10 @@
 int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind,
                       const char *detail, int64_t news2_id, int64_t observation_id,
                       struct hb_error *err);
+/* Stores a notification of alert_id for every active subscription whose
+ * owner may see the patient, inside the caller's write. */
+int hb__monitor_notify(struct hb_db *db, int64_t alert_id, int64_t patient_id, int64_t at,
+                       struct hb_error *err);
 /* Hundredths as Norwegians write them: 61,5 and 37,25 and 96. */
 void hb__monitor_num_text(int64_t v, char *out, size_t n);
 

@@ -5,6 +5,7 @@
 // that loses nothing it acknowledged.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { newDatabase, seedDemo, startServer, Client } from '../lib/server.mjs';
 
 let db;
@@ -20,7 +21,8 @@ const iso = (ms) => new Date(ms).toISOString();
 before(async () => {
   db = newDatabase('monitor');
   seedDemo(db);
-  srv = await startServer(db, ['--test-clock']);
+  // Notifications are sent by POST /api/monitor/tick only, at the times the tests name.
+  srv = await startServer(db, ['--test-clock', '--notify-interval', '86400']);
   for (const u of ['sykepleier.kad', 'hjemmesykepleier', 'fastlege', 'admin', 'pasient', 'fastlege.osteroy', 'sykepleier.haukeland']) {
     as[u] = new Client(srv.base);
     assert.equal((await as[u].login(u)).status, 200, u);
@@ -226,6 +228,79 @@ test('a missed measurement raises one alert once the monitoring frequency has pa
   assert.ok(chart.series.pulse.bands.length === 6, 'the NEWS2 bands to shade');
   assert.ok(chart.news2.length >= 1);
   assert.ok(chart.alerts.some((a) => a.kind === 'missed'));
+});
+
+test('a subscription is notified of new alerts, retried while the receiver is down, and replayed', async () => {
+  const got = [];
+  let up = false;
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      got.push({ up, auth: req.headers.authorization, body });
+      res.writeHead(up ? 200 : 503).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${receiver.address().port}/hook`;
+  try {
+    const pid = q(`SELECT p.id FROM patient p JOIN org m ON m.id = p.municipality_id WHERE m.kommunenummer = '4631'
+      AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) AND NOT EXISTS (SELECT 1 FROM care_plan c
+      WHERE c.patient_id = p.id) ORDER BY p.id DESC LIMIT 1`);
+    const sub = { resourceType: 'Subscription', status: 'requested', reason: 'Varsler til legevaktens system',
+      criteria: `Flag?category=clinical&patient=Patient/${pid}`,
+      channel: { type: 'rest-hook', endpoint, payload: 'application/fhir+json', header: ['Authorization: Bearer hemmelig'] } };
+    let r = await as['sykepleier.kad'].post('/fhir/Subscription', sub, { headers: { 'Content-Type': 'application/fhir+json' } });
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.id;
+    assert.equal(r.json.status, 'active');
+    for (const [bad, path] of [[{ ...sub, criteria: 'Patient?name=x' }, 'Subscription.criteria'],
+      [{ ...sub, channel: { ...sub.channel, type: 'email' } }, 'Subscription.channel.type'],
+      [{ ...sub, channel: { ...sub.channel, endpoint: 'ftp://x' } }, 'Subscription.channel.endpoint']]) {
+      r = await as['sykepleier.kad'].post('/fhir/Subscription', bad);
+      assert.equal(r.status, 422);
+      assert.equal(r.json.issue[0].expression[0], path);
+    }
+    assert.equal((await as['sykepleier.haukeland'].post('/fhir/Subscription', sub)).status, 403, 'no relation to that patient');
+    const t0 = Date.now();
+    assert.equal((await vitals(as['sykepleier.kad'], pid, { ...normal, rr: '26', spo2: '91', pulse: '125' })).status, 201);
+    assert.equal(count(`SELECT COUNT(*) FROM notification WHERE subscription_id = ${id}`), 1, 'stored with the alert');
+    r = await as.admin.post('/api/monitor/tick', { at: iso(t0 + 1000) });
+    assert.equal(r.json.failed, 1, 'the receiver is down');
+    r = await as.admin.post('/api/monitor/tick', { at: iso(t0 + 3000) });
+    assert.equal(r.json.failed + r.json.sent, 0, 'backing off');
+    for (const later of [10e3, 30e3, 3600e3, 3 * 3600e3]) {
+      r = await as.admin.post('/api/monitor/tick', { at: iso(t0 + later) });
+      assert.ok(r.json.failed >= 1, `still retrying after ${later / 1000} s`);
+    }
+    // Meanwhile the pass noticed the hourly measurement was missed: a second alert, also waiting.
+    const high = q(`SELECT id FROM alert WHERE patient_id = ${pid} AND kind = 'news2-high'`);
+    assert.equal(q(`SELECT status || ' ' || attempts FROM notification WHERE alert_id = ${high}`), 'pending 5',
+      'hours later, not given up');
+    up = true;
+    r = await as.admin.post('/api/monitor/tick', { at: iso(t0 + 4 * 3600e3) });
+    assert.equal(r.json.sent, count(`SELECT COUNT(*) FROM notification WHERE subscription_id = ${id}`), 'all delivered');
+    const delivered = got.filter((g) => g.up).map((g) => ({ ...g, flag: JSON.parse(g.body) }));
+    const flag = delivered.find((g) => g.flag.code.coding[0].code === 'news2-high').flag;
+    assert.ok(delivered.every((g) => g.auth === 'Bearer hemmelig'));
+    assert.equal(flag.resourceType, 'Flag');
+    assert.equal(flag.subject.reference, `Patient/${pid}`);
+    assert.equal(flag.id, high);
+    r = await as.admin.post('/api/monitor/tick', { at: iso(t0 + 5 * 3600e3) });
+    assert.equal(r.json.sent, 0, 'delivered once');
+    // After an outage on their side: replay from a point in time.
+    r = await as['sykepleier.kad'].post(`/fhir/Subscription/${id}/$replay?since=${encodeURIComponent(iso(t0 - 60e3))}`);
+    assert.equal(r.status, 200, r.text);
+    const before = got.length;
+    r = await as.admin.post('/api/monitor/tick', { at: iso(Date.now() + 1000) });
+    assert.ok(r.json.sent >= 1, 'sent again');
+    assert.ok(got.slice(before).some((g) => JSON.parse(g.body).id === high));
+    r = await as['sykepleier.kad'].get(`/fhir/Subscription/${id}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.extension.find((e) => e.url.endsWith('notifications-waiting')).valueInteger, 0);
+  } finally {
+    receiver.close();
+  }
 });
 
 test('killed with SIGKILL mid-stream: every acknowledged observation and its alerts are there after restart', async () => {
