@@ -22,7 +22,7 @@ APT_PACKAGES = build-essential libmicrohttpd-dev libjansson-dev libsqlite3-dev l
                libsodium-dev postgresql sqlite3 chromium wrk nginx-light
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps test unit demo bench bench-flow clean format
+.PHONY: all deps test-deps test unit demo bench bench-flow bench-monitor clean format
 
 all: build/helsebro
 
@@ -82,6 +82,9 @@ bench: deps build/helsebro
 
 bench-flow: deps build/helsebro
 	sh bench/flow.sh
+
+bench-monitor: deps build/helsebro
+	sh bench/monitor.sh
 
 format:
 	clang-format -i $(SRC) $(HDR)

@@ -137,6 +137,9 @@ static const struct hb_opt gen_flow_opts[] = {
     {"municipalities", "N", "how many municipalities (1-999, default 80: about Helse Nord)"},
     {"days", "D", "how many days of stays up to today (1-366, default 30)"},
     {"seed", "S", "the same seed gives the same data (default 1)"},
+    {"patients", "N", "monitoring: how many patients get vital signs (default 100)"},
+    {"hours", "H", "monitoring: hours of vital signs up to now (default 24)"},
+    {"every", "MINUTES", "monitoring: minutes between sets (default 240)"},
     {NULL, NULL, NULL},
 };
 
@@ -147,15 +150,42 @@ static void gen_progress(const char *what, int done, int count)
         fputc('\n', stderr);
 }
 
+/* gen monitoring: vital-sign streams for the patients in the database. */
+static int gen_monitoring(const struct hb_cli *cli)
+{
+    int64_t patients, hours, every, seed;
+    if (hb_cli_int(cli, "patients", 100, 1, 1000000, &patients) ||
+        hb_cli_int(cli, "hours", 24, 1, 24 * 366, &hours) ||
+        hb_cli_int(cli, "every", 240, 5, 1440, &every) ||
+        hb_cli_int(cli, "seed", 1, 0, INT64_MAX, &seed))
+        return 2;
+    struct hb_store *s;
+    int applied;
+    if (open_db(cli, "gen monitoring", &s, &applied))
+        return 1;
+    struct hb_error err = {0};
+    int sets = 0;
+    int rc = hb_seed_monitoring(s, (int)patients, (int)hours, (int)every, (uint64_t)seed,
+                                gen_progress, &sets, &err);
+    hb_store_free(s);
+    if (rc)
+        return hb_cli_die("gen monitoring: %s", err.message);
+    printf("%lld patients, %d sets of vital signs\n", (long long)patients, sets);
+    return 0;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
     struct hb_cli cli;
     if (hb_cli_parse(&cli, "gen",
-                     "gen flow: generate synthetic patient flow at scale for benchmarks.",
+                     "gen flow: synthetic patient flow at scale; gen monitoring: vital-sign "
+                     "streams for the patients in the database.",
                      gen_flow_opts, argc, argv))
         return cli.exit_code;
+    if (cli.npositional == 1 && strcmp(cli.positional[0], "monitoring") == 0)
+        return gen_monitoring(&cli);
     if (cli.npositional != 1 || strcmp(cli.positional[0], "flow") != 0)
-        return hb_cli_die("gen: the subcommand is `gen flow`");
+        return hb_cli_die("gen: the subcommand is `gen flow` or `gen monitoring`");
     int64_t n, days, seed;
     if (hb_cli_int(&cli, "municipalities", 80, 1, 999, &n) ||
         hb_cli_int(&cli, "days", 30, 1, 366, &days) ||
@@ -325,7 +355,7 @@ static const struct {
     {"migrate", cmd_migrate, "apply database migrations"},
     {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
     {"org", cmd_org, "list organisations and units (org list)"},
-    {"gen", cmd_gen, "generate synthetic flow at scale for benchmarks (gen flow)"},
+    {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},
     {"rates", cmd_rates, "show or set the travel rates for co-consultations"},

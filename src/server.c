@@ -167,6 +167,7 @@ static const struct hb_opt serve_opts[] = {
      "how often alerts are escalated and missed measurements looked for (default 30)"},
     {"notify-interval", "SECONDS", "how often subscription notifications are sent (default 2)"},
     {"test-clock", NULL, "for tests: POST /api/monitor/tick may name the time it runs as of"},
+    {"no-scoring", NULL, "for benchmarks: store vital signs without NEWS2 and alerts"},
     {NULL, NULL, NULL},
 };
 
@@ -226,6 +227,7 @@ int hb_cmd_serve(int argc, char **argv)
         .render_error = render_error,
     };
     app.test_clock = hb_cli_get(&cli, "test-clock", NULL) != NULL;
+    hb_monitor_scoring = hb_cli_get(&cli, "no-scoring", NULL) == NULL;
     struct hb_server *srv;
     if (hb_server_start(&cfg, &srv, &err)) {
         hb_store_free(app.store);

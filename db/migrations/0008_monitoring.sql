@@ -5,6 +5,8 @@
 ALTER TABLE observation ADD COLUMN num BIGINT;          -- hundredths; ACVPU 0-4
 ALTER TABLE observation ADD COLUMN kind TEXT;           -- rr, spo2, oxygen, sbp, dbp, ...
 CREATE INDEX observation_created ON observation (created_at);
+-- Finding the sets a new measurement completes: a patient's measurements by time.
+CREATE INDEX observation_time ON observation (patient_id, effective_at);
 
 CREATE TABLE monitoring (
     patient_id BIGINT PRIMARY KEY REFERENCES patient (id),
@@ -34,6 +36,7 @@ CREATE TABLE news2 (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX news2_patient ON news2 (patient_id, at);
+CREATE INDEX news2_sources ON news2 (patient_id, sources);
 
 -- The ladder an alert climbs when nobody acknowledges it in time.
 CREATE TABLE escalation_level (

@@ -65,6 +65,8 @@ void hb__monitor_num_text(int64_t v, char *out, size_t n)
 
 static const char ACVPU[] = "ACVPU";
 
+bool hb_monitor_scoring = true;
+
 int hb_obs_value(const struct hb_vital *vital, const char *value, const char *field,
                  struct hb_obs *o, struct hb_error *err)
 {
@@ -326,30 +328,42 @@ int hb_monitor_ingest_in(struct hb_db *db, const struct hb_user *u, struct hb_ob
     int rc = 0;
     for (int i = 0; rc == 0 && i < n; i++)
         rc = insert_obs(db, u, &obs[i], now, err);
-    /* Each patient once: scale, thresholds, the newest set, the alerts. */
-    for (int i = 0; rc == 0 && i < n; i++) {
+    /* Each patient once: scale, thresholds, the sets completed, the alerts. */
+    for (int i = 0; rc == 0 && hb_monitor_scoring && i < n; i++) {
         bool first = true;
         for (int j = 0; j < i; j++)
             first &= obs[j].patient_id != obs[i].patient_id;
         if (!first)
             continue;
-        int64_t pid = obs[i].patient_id, newest = 0;
-        bool vital = false;
+        /* The distinct times of this patient's NEWS2 measurements, in order:
+         * each may complete a set (a device may upload several at once). */
+        int64_t pid = obs[i].patient_id;
+        int64_t *times = hb_arena_alloc(a, sizeof(*times) * (size_t)n);
+        int nt = 0;
         for (int j = i; j < n; j++) {
             if (obs[j].patient_id != pid || obs[j].vital->news2 < 0)
                 continue;
-            vital = true;
-            if (obs[j].at > newest)
-                newest = obs[j].at;
+            int k = nt;
+            while (k > 0 && times[k - 1] > obs[j].at) {
+                times[k] = times[k - 1];
+                k--;
+            }
+            if (k > 0 && times[k - 1] == obs[j].at) { /* seen: undo the shift */
+                for (; k < nt; k++)
+                    times[k] = times[k + 1];
+                continue;
+            }
+            times[k] = obs[j].at;
+            nt++;
         }
         int scale;
         json_t *thresholds = NULL;
-        if ((rc = monitoring_of(db, u, pid, vital, &scale, &thresholds, err)))
+        if ((rc = monitoring_of(db, u, pid, nt > 0, &scale, &thresholds, err)))
             break;
-        if (vital) {
+        for (int k = 0; rc == 0 && k < nt; k++) {
             struct hb_news2 score;
             int64_t news2_id;
-            if ((rc = score_set(db, pid, newest, scale, &score, &news2_id, err)) == 0 && news2_id)
+            if ((rc = score_set(db, pid, times[k], scale, &score, &news2_id, err)) == 0 && news2_id)
                 rc = alerts_for_score(db, pid, news2_id, &score, a, err);
         }
         for (int j = i; rc == 0 && j < n && thresholds; j++)

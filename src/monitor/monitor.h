@@ -52,6 +52,10 @@ int hb_monitor_ingest(struct hb_store *s, const struct hb_user *u, struct hb_obs
 int hb_monitor_ingest_in(struct hb_db *db, const struct hb_user *u, struct hb_obs *obs, int n,
                          struct hb_error *err);
 
+/* Configuration: whether ingestion scores NEWS2 and raises alerts (default
+ * true; `serve --no-scoring` turns it off to measure what scoring costs). */
+extern bool hb_monitor_scoring;
+
 /* ---- monitoring a patient ---- */
 /* Starts or changes monitoring: in {active, scale (1|2), thresholds {kind:
  * {min, max}}}; who and when are recorded. Clinicians with a relation. */

@@ -31,4 +31,12 @@ int hb_seed_flow(struct hb_store *s, int municipalities, int days, uint64_t seed
                  void (*progress)(const char *what, int done, int count), int *stays,
                  int *open, struct hb_error *err);
 
+/* Generates vital-sign streams for the first `patients` patients: a complete
+ * set every every_minutes for `hours` hours up to now, one patient in twenty
+ * deteriorating towards the end; NEWS2 and alerts as in real use. The same
+ * seed gives the same values. *sets gets the count. */
+int hb_seed_monitoring(struct hb_store *s, int patients, int hours, int every_minutes,
+                       uint64_t seed, void (*progress)(const char *what, int done, int count),
+                       int *sets, struct hb_error *err);
+
 #endif
