@@ -36,7 +36,6 @@ CREATE TABLE news2 (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX news2_patient ON news2 (patient_id, at);
-CREATE INDEX news2_sources ON news2 (patient_id, sources);
 
 -- The ladder an alert climbs when nobody acknowledges it in time.
 CREATE TABLE escalation_level (

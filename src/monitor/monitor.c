@@ -126,8 +126,6 @@ static const char SQL_SET[] =
     "SELECT id, kind, num, effective_at FROM observation WHERE patient_id = ?"
     " AND effective_at > ? AND effective_at <= ? AND kind IN ('rr', 'spo2', 'oxygen', 'fio2',"
     " 'sbp', 'pulse', 'acvpu', 'temperature') ORDER BY effective_at DESC, id DESC LIMIT 200";
-static const char SQL_NEWS2_SAME[] =
-    "SELECT 1 FROM news2 WHERE patient_id = ? AND sources = ?";
 static const char SQL_NEWS2_ADD[] =
     "INSERT INTO news2 (id, patient_id, at, total, rr, spo2, air, sbp, pulse, acvpu, temp,"
     " scale, risk, monitor_minutes, sources, created_at)"
@@ -192,58 +190,71 @@ static int monitoring_of(struct hb_db *db, const struct hb_user *u, int64_t pati
     return rc < 0 ? rc : 0;
 }
 
-/* Scores the set ending at t when every parameter has a measurement in the
- * window before it and the set is new. *news2_id 0 when there is none. */
-static int score_set(struct hb_db *db, int64_t patient_id, int64_t t, int scale,
-                     struct hb_news2 *out, int64_t *news2_id, struct hb_error *err)
+/* The NEWS2 value of a measurement: air or oxygen is any flow, or FiO2 above
+ * room air (21 %). */
+static int64_t news2_value(const struct hb_vital *v, int64_t num)
 {
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, SQL_SET, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, patient_id);
-    hb_stmt_int(st, 2, t - HB__NEWS2_WINDOW_US);
-    hb_stmt_int(st, 3, t);
+    if (v->news2 == HB_NEWS2_AIR)
+        return strcmp(v->kind, "fio2") == 0 ? num > 2100 : num > 0;
+    return num;
+}
+
+/* Scores the set ending at t when every parameter has a measurement in the
+ * window before it. A request holding a whole set taken at t (the usual case)
+ * is scored from itself; otherwise the stored measurements fill it in.
+ * *news2_id 0 when the set is not complete. */
+static int score_set(struct hb_db *db, int64_t patient_id, int64_t t, int scale,
+                     const struct hb_obs *obs, int n, struct hb_news2 *out, int64_t *news2_id,
+                     struct hb_error *err)
+{
     int64_t val[HB_NEWS2__PARAMS], ids[HB_NEWS2__PARAMS];
     bool have[HB_NEWS2__PARAMS] = {false};
-    int found = 0;
+    int found = 0, rc = 0;
     *news2_id = 0;
-    while (found < HB_NEWS2__PARAMS && (rc = hb_stmt_step(st, err)) == 1) {
-        const struct hb_vital *v = hb_vital_by_kind(hb_stmt_col(st, 1, NULL));
-        if (!v || v->news2 < 0 || have[v->news2])
+    for (int i = n - 1; i >= 0; i--) { /* the last given wins, as the newest id would */
+        const struct hb_vital *v = obs[i].vital;
+        if (obs[i].patient_id != patient_id || obs[i].at != t || v->news2 < 0 || have[v->news2])
             continue;
-        int64_t num = hb_stmt_col_int(st, 2);
-        /* Air or oxygen: any flow, or FiO2 above room air (21 %). */
-        if (v->news2 == HB_NEWS2_AIR)
-            num = strcmp(v->kind, "fio2") == 0 ? num > 2100 : num > 0;
-        val[v->news2] = num;
-        ids[v->news2] = hb_stmt_col_int(st, 0);
+        val[v->news2] = news2_value(v, obs[i].num);
+        ids[v->news2] = obs[i].id;
         have[v->news2] = true;
         found++;
     }
-    hb_stmt_done(st);
-    if (rc < 0 || found < HB_NEWS2__PARAMS)
-        return rc < 0 ? rc : 0;
+    if (found < HB_NEWS2__PARAMS) {
+        struct hb_stmt *st;
+        if ((rc = hb_db_stmt(db, SQL_SET, &st, err)))
+            return rc;
+        hb_stmt_int(st, 1, patient_id);
+        hb_stmt_int(st, 2, t - HB__NEWS2_WINDOW_US);
+        hb_stmt_int(st, 3, t);
+        found = 0;
+        memset(have, 0, sizeof(have));
+        while (found < HB_NEWS2__PARAMS && (rc = hb_stmt_step(st, err)) == 1) {
+            const struct hb_vital *v = hb_vital_by_kind(hb_stmt_col(st, 1, NULL));
+            if (!v || v->news2 < 0 || have[v->news2])
+                continue;
+            val[v->news2] = news2_value(v, hb_stmt_col_int(st, 2));
+            ids[v->news2] = hb_stmt_col_int(st, 0);
+            have[v->news2] = true;
+            found++;
+        }
+        hb_stmt_done(st);
+        if (rc < 0 || found < HB_NEWS2__PARAMS)
+            return rc < 0 ? rc : 0;
+    }
     char sources[HB_NEWS2__PARAMS * 24] = "";
-    /* In parameter order, so the same set always reads the same. */
     for (int i = 0; i < HB_NEWS2__PARAMS; i++) {
         size_t l = strlen(sources);
         snprintf(sources + l, sizeof(sources) - l, "%s%lld", i ? "," : "", (long long)ids[i]);
     }
-    if ((rc = hb_db_stmt(db, SQL_NEWS2_SAME, &st, err)))
-        return rc;
-    hb_stmt_int(st, 1, patient_id);
-    hb_stmt_text(st, 2, sources);
-    rc = hb_stmt_step(st, err);
-    hb_stmt_done(st);
-    if (rc)
-        return rc < 0 ? rc : 0; /* scored already */
     struct hb_news2_in in = {.rr = val[HB_NEWS2_RR], .spo2 = val[HB_NEWS2_SPO2],
                              .oxygen = val[HB_NEWS2_AIR] != 0, .sbp = val[HB_NEWS2_SBP],
-                             .pulse = val[HB_NEWS2_PULSE], .acvpu = (int)(val[HB_NEWS2_ACVPU] / 100),
+                             .pulse = val[HB_NEWS2_PULSE],
+                             .acvpu = (int)(val[HB_NEWS2_ACVPU] / 100),
                              .temp = val[HB_NEWS2_TEMP], .scale2 = scale == 2};
     hb_news2_score(&in, out);
     *news2_id = hb_id_new();
+    struct hb_stmt *st;
     if ((rc = hb_db_stmt(db, SQL_NEWS2_ADD, &st, err)))
         return rc;
     hb_stmt_int(st, 1, *news2_id);
@@ -363,7 +374,8 @@ int hb_monitor_ingest_in(struct hb_db *db, const struct hb_user *u, struct hb_ob
         for (int k = 0; rc == 0 && k < nt; k++) {
             struct hb_news2 score;
             int64_t news2_id;
-            if ((rc = score_set(db, pid, times[k], scale, &score, &news2_id, err)) == 0 && news2_id)
+            if ((rc = score_set(db, pid, times[k], scale, obs, n, &score, &news2_id, err)) == 0 &&
+                news2_id)
                 rc = alerts_for_score(db, pid, news2_id, &score, a, err);
         }
         for (int j = i; rc == 0 && j < n && thresholds; j++)
