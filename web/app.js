@@ -85,6 +85,22 @@ async function logout() {
 }
 
 // ---- start ----
+// Open monitoring alerts for the patients my team follows, on the start page.
+function alertCard() {
+  const card = el('section', { class: 'card', id: 'my-alerts', 'aria-labelledby': 'alerts-h' },
+    el('h2', { id: 'alerts-h' }, 'Varsler fra overvåkingen'), el('p', { class: 'muted' }, 'Henter …'));
+  api('GET', '/api/monitor').then((d) => {
+    const open = d.patients.flatMap((p) => p.alerts.map((a) => ({ ...a, patient: p })));
+    card.replaceChildren(card.firstChild, open.length
+      ? el('ul', {}, open.map((a) => el('li', {}, el('span', { class: `badge ${a.status === 'open' ? 'warn' : ''}` },
+        a.status === 'open' ? 'ikke kvittert' : 'kvittert'), ' ',
+      el('a', { href: `#/kurve/${a.patient.patientId}` }, a.patient.name), `: ${a.kindLabel} – ${a.detail} (${a.raisedLocal})`)))
+      : el('p', {}, 'Ingen åpne varsler.'),
+    el('p', {}, el('a', { href: '#/overvaking' }, 'Til overvåkingen')));
+  }).catch((e) => card.replaceChildren(card.firstChild, el('p', { class: 'error' }, e.message)));
+  return card;
+}
+
 function showStart() {
   const me = state.me;
   const items = [
@@ -118,6 +134,7 @@ function showStart() {
   ul.append(el('li', {}, el('a', { href: '#/organisasjon' }, 'Se kommunene og enhetene i helsefellesskapet')));
   links.append(ul);
   items.push(links);
+  if (inCare()) items.push(alertCard());
   if (inCare() || isPerson()) items.push(workCards());
   if (isStaff()) {
     const work = el('div', { class: 'card', id: 'worklist' }, el('h2', {}, 'Arbeidsliste: opphold som skal følges opp'),

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
 #include "banned.h"
+#include "core.h"
 
 #define MARK '\x01'
 

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "../app.h"
+#include "../core/banned.h"
 #include "../core/json.h"
 #include "../monitor/monitor.h"
 #include "../patient/patient.h"
 #include "fhir_int.h"
-#include "../core/banned.h"
 
 enum { MAX_BUNDLE = 1000 };
 
@@ -36,8 +36,8 @@ static int at_path(int rc, const char *prefix, struct hb_error *err)
 }
 
 /* One value of an Observation (or of a component) onto o. */
-static int parse_value(json_t *holder, const struct hb_vital *v, const char *path,
-                       struct hb_obs *o, struct hb_error *err)
+static int parse_value(json_t *holder, const struct hb_vital *v, const char *path, struct hb_obs *o,
+                       struct hb_error *err)
 {
     char field[64];
     if (strcmp(v->kind, "acvpu") == 0) {
@@ -72,7 +72,8 @@ static const struct hb_vital *vital_of(json_t *concept)
     {
         const char *system = json_string_value(json_object_get(c, "system"));
         if (system && strcmp(system, "http://loinc.org") == 0) {
-            const struct hb_vital *v = hb_vital_by_code(json_string_value(json_object_get(c, "code")));
+            const struct hb_vital *v =
+                hb_vital_by_code(json_string_value(json_object_get(c, "code")));
             if (v)
                 return v;
         }
@@ -120,8 +121,8 @@ static int parse_observation(json_t *r, const struct hb_user *u, struct hb_obs *
         return hb_fail(err, HB_UNPROCESSABLE, "Observation.effectiveDateTime",
                        "effectiveDateTime er et tidspunkt med tidssone");
     const char *source = json_object_get(r, "device") ? "device"
-                         : u->role == HB_ROLE_PATIENT  ? "home"
-                                                       : "unit";
+                         : u->role == HB_ROLE_PATIENT ? "home"
+                                                      : "unit";
     json_t *code = json_object_get(r, "code");
     if (is_bp_panel(code)) {
         size_t i;
@@ -157,8 +158,7 @@ static int parse_observation(json_t *r, const struct hb_user *u, struct hb_obs *
     return rc;
 }
 
-static int respond_observation(struct hb_request *req, int status, int64_t id,
-                               struct hb_error *err)
+static int respond_observation(struct hb_request *req, int status, int64_t id, struct hb_error *err)
 {
     struct hb_store *s = hb_app_store(req);
     struct hb_db *db = hb_store_acquire(s, err);
@@ -202,8 +202,8 @@ int hb_fhir_bundle_post(struct hb_request *req, struct hb_error *err)
     json_t *entries = json_object_get(b, "entry");
     size_t ne = json_array_size(entries);
     if (!ne || ne > MAX_BUNDLE)
-        return hb_fail(err, HB_UNPROCESSABLE, "Bundle.entry",
-                       "En Bundle har 1-%d Observations", MAX_BUNDLE);
+        return hb_fail(err, HB_UNPROCESSABLE, "Bundle.entry", "En Bundle har 1-%d Observations",
+                       MAX_BUNDLE);
     const struct hb_user *u = hb_app_user(req);
     struct hb_obs *obs = hb_arena_alloc(hb_req_arena(req), sizeof(*obs) * 2 * ne);
     int *first = hb_arena_alloc(hb_req_arena(req), sizeof(int) * ne);
@@ -231,10 +231,9 @@ int hb_fhir_bundle_post(struct hb_request *req, struct hb_error *err)
     if (rc)
         return unprocessable(rc, err);
     const char *base = hb__fhir_base(req);
-    json_t *out = json_pack("{s:s,s:s,s:[]}", "resourceType", "Bundle", "type",
-                            strcmp(type, "batch") == 0 ? "batch-response"
-                                                       : "transaction-response",
-                            "entry");
+    json_t *out =
+        json_pack("{s:s,s:s,s:[]}", "resourceType", "Bundle", "type",
+                  strcmp(type, "batch") == 0 ? "batch-response" : "transaction-response", "entry");
     for (i = 0; i < ne; i++)
         json_array_append_new(json_object_get(out, "entry"),
                               json_pack("{s:{s:s,s:o,s:s}}", "response", "status", "201 Created",
@@ -269,9 +268,12 @@ int hb_fhir_observation_read(struct hb_request *req, struct hb_error *err)
         free(json);
         return rc;
     }
-    struct hb_audit au = {.patient_id = pid, .action = "read",
+    struct hb_audit au = {.patient_id = pid,
+                          .action = "read",
                           .what = hb_arena_printf(a, "Observation/%lld", (long long)id),
-                          .relation = relation, .reason = reason, .allowed = rc == 0};
+                          .relation = relation,
+                          .reason = reason,
+                          .allowed = rc == 0};
     struct hb_error aerr = {0};
     if (hb_audit_write(s, u, &au, 1, &aerr)) { /* no audit record, no data */
         free(json);

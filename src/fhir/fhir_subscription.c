@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "../app.h"
+#include "../core/banned.h"
 #include "../monitor/monitor.h"
 #include "fhir_int.h"
-#include "../core/banned.h"
 
 static int respond(struct hb_request *req, int status, int64_t id, struct hb_error *err)
 {
@@ -25,8 +25,9 @@ static int respond(struct hb_request *req, int status, int64_t id, struct hb_err
         return hb_fail(err, HB_FORBIDDEN, NULL, "Abonnementet tilhører en annen bruker");
     }
     if (status == 201)
-        hb_resp_header(req, "Location",
-                       hb_arena_printf(hb_req_arena(req), "/fhir/Subscription/%lld", (long long)id));
+        hb_resp_header(
+            req, "Location",
+            hb_arena_printf(hb_req_arena(req), "/fhir/Subscription/%lld", (long long)id));
     hb__fhir_respond(req, status, res);
     return 0;
 }

@@ -7,17 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "monitor_int.h"
-#include "../core/banned.h"
 
 static const struct {
     const char *kind, *label;
 } kinds[] = {
-    {"news2-high", "NEWS2 7 eller mer"},
-    {"news2-medium", "NEWS2 5-6"},
-    {"single-3", "3 poeng på én parameter"},
-    {"threshold", "Personlig grense passert"},
+    {"news2-high", "NEWS2 7 eller mer"},     {"news2-medium", "NEWS2 5-6"},
+    {"single-3", "3 poeng på én parameter"}, {"threshold", "Personlig grense passert"},
     {"missed", "Måling uteblitt"},
 };
 
@@ -129,14 +127,14 @@ static int raise_at(struct hb_db *db, int64_t patient_id, const char *kind, cons
         hb_stmt_int(st, 10, observation_id);
     else
         hb_stmt_null(st, 10);
-    if ((rc = hb_stmt_run(st, err)) < 0 || (rc = event_add(db, id, at, 0, "raised", 1, detail, err)))
+    if ((rc = hb_stmt_run(st, err)) < 0 ||
+        (rc = event_add(db, id, at, 0, "raised", 1, detail, err)))
         return rc;
     return hb__monitor_notify(db, id, patient_id, at, err);
 }
 
-int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind,
-                      const char *detail, int64_t news2_id, int64_t observation_id,
-                      struct hb_error *err)
+int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind, const char *detail,
+                      int64_t news2_id, int64_t observation_id, struct hb_error *err)
 {
     return raise_at(db, patient_id, kind, detail, news2_id, observation_id, hb_now_us(), err);
 }
@@ -244,9 +242,12 @@ static int act_tx(struct hb_db *db, void *arg, struct hb_error *err)
             (rc = event_add(db, x->id, now, x->u->id, "resolved", level, x->note, err)))
             goto out;
     }
-    struct hb_audit au = {.patient_id = pid, .action = "update",
+    struct hb_audit au = {.patient_id = pid,
+                          .action = "update",
                           .what = hb_arena_printf(a, "Flag/%lld", (long long)x->id),
-                          .relation = relation, .reason = reason, .allowed = true};
+                          .relation = relation,
+                          .reason = reason,
+                          .allowed = true};
     rc = hb_audit_add(db, x->u, &au, err);
 out:
     hb_arena_free(a);
@@ -264,8 +265,10 @@ int hb_monitor_alert_act(struct hb_store *s, const struct hb_user *u, int64_t al
     if (note && strlen(note) > 2000)
         return hb_fail(err, HB_INVALID, "note", "Notatet kan være høyst 2000 tegn");
     if (strcmp(action, "resolve") == 0 && (!note || strlen(note) < 3))
-        return hb_fail(err, HB_INVALID, "note", "Skriv kort hva som ble gjort før varselet avsluttes");
-    struct act_tx x = {.u = u, .id = alert_id, .action = action, .note = note && *note ? note : NULL};
+        return hb_fail(err, HB_INVALID, "note",
+                       "Skriv kort hva som ble gjort før varselet avsluttes");
+    struct act_tx x = {
+        .u = u, .id = alert_id, .action = action, .note = note && *note ? note : NULL};
     int rc = hb_store_write(s, act_tx, &x, err);
     if (rc == HB_FORBIDDEN && x.denied) {
         char what[48];
@@ -348,8 +351,8 @@ static int tick_tx(struct hb_db *db, void *arg, struct hb_error *err)
     } *late = hb_xmalloc(sizeof(*late) * 5000);
     int nl = 0;
     while (nl < 5000 && (rc = hb_stmt_step(st, err)) == 1) {
-        int64_t due = hb__monitor_due(hb_stmt_col_int(st, 2), hb_stmt_col_int(st, 3),
-                                      hb_stmt_col_int(st, 1));
+        int64_t due =
+            hb__monitor_due(hb_stmt_col_int(st, 2), hb_stmt_col_int(st, 3), hb_stmt_col_int(st, 1));
         if (x->now > due) {
             late[nl].patient = hb_stmt_col_int(st, 0);
             late[nl++].due = due;
@@ -424,8 +427,7 @@ static void *ticker_main(void *arg)
     return NULL;
 }
 
-struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s,
-                                                  int notify_s)
+struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s, int notify_s)
 {
     struct hb_monitor_ticker *t = hb_xcalloc(1, sizeof(*t));
     t->s = s;

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
 #include "../core/json.h"
 #include "../patient/patient.h"
 #include "monitor_int.h"
-#include "../core/banned.h"
 
 const char *hb__monitor_alert_label(const char *kind);
 int64_t hb__monitor_due(int64_t at, int64_t minutes, int64_t started_at);
@@ -36,7 +36,7 @@ static const char SQL_OPEN_ALERTS[] =
     " LEFT JOIN app_user u ON u.id = a.ack_by WHERE a.patient_id = ? AND a.status <> 'resolved'"
     " ORDER BY a.id DESC";
 
-static const char *const sub_names[HB_NEWS2__PARAMS] = {"rr", "spo2", "air", "sbp",
+static const char *const sub_names[HB_NEWS2__PARAMS] = {"rr",    "spo2",  "air",        "sbp",
                                                         "pulse", "acvpu", "temperature"};
 
 static json_t *score_json(struct hb_stmt *st)
@@ -76,8 +76,8 @@ static int alerts_json(struct hb_db *db, int64_t patient_id, json_t **out, int *
         const char *status = hb_stmt_col(st, 3, NULL), *kind = hb_stmt_col(st, 1, NULL);
         *unacked += strcmp(status, "open") == 0;
         json_t *a = json_pack("{s:o,s:s,s:s,s:s,s:s,s:I,s:s,s:s?}", "id",
-                              json_sprintf("%lld", (long long)hb_stmt_col_int(st, 0)), "kind",
-                              kind, "kindLabel", hb__monitor_alert_label(kind), "detail",
+                              json_sprintf("%lld", (long long)hb_stmt_col_int(st, 0)), "kind", kind,
+                              "kindLabel", hb__monitor_alert_label(kind), "detail",
                               hb_stmt_col(st, 2, NULL), "status", status, "level",
                               (json_int_t)hb_stmt_col_int(st, 4), "raisedLocal", at, "levelName",
                               hb_stmt_col(st, 7, NULL));
@@ -153,9 +153,9 @@ int hb_monitor_dashboard(struct hb_store *s, const struct hb_user *u, int64_t no
                 last_at = hb_stmt_col_int(st, 1);
                 minutes = hb_stmt_col_int(st, 11);
             }
-            json_array_insert_new(trend, 0, json_pack("{s:O,s:O}", "total",
-                                                      json_object_get(sc, "total"), "atLocal",
-                                                      json_object_get(sc, "atLocal")));
+            json_array_insert_new(trend, 0,
+                                  json_pack("{s:O,s:O}", "total", json_object_get(sc, "total"),
+                                            "atLocal", json_object_get(sc, "atLocal")));
             json_decref(sc);
         }
         hb_stmt_done(st);
@@ -171,14 +171,17 @@ int hb_monitor_dashboard(struct hb_store *s, const struct hb_user *u, int64_t no
         hb_time_no(due, due_local, sizeof(due_local));
         json_t *p = json_pack("{s:o,s:s,s:i,s:i,s:o,s:o,s:i,s:b,s:s}", "patientId",
                               json_sprintf("%lld", (long long)rows[i].id), "name", rows[i].name,
-                              "age", hb_age(rows[i].birth), "scale", rows[i].scale, "trend",
-                              trend, "alerts", alerts, "unacknowledged", unacked, "overdue",
-                              now > due, "nextDueLocal", due_local);
+                              "age", hb_age(rows[i].birth), "scale", rows[i].scale, "trend", trend,
+                              "alerts", alerts, "unacknowledged", unacked, "overdue", now > due,
+                              "nextDueLocal", due_local);
         json_object_set_new(p, "latest", latest ? latest : json_null());
         json_array_append_new(patients, p);
-        audits[naudit++] = (struct hb_audit){
-            .patient_id = rows[i].id, .action = "search", .what = "Monitoring",
-            .relation = relation, .reason = reason, .allowed = true};
+        audits[naudit++] = (struct hb_audit){.patient_id = rows[i].id,
+                                             .action = "search",
+                                             .what = "Monitoring",
+                                             .relation = relation,
+                                             .reason = reason,
+                                             .allowed = true};
     }
     hb_store_release(s, db);
     if (rc == 0)
@@ -197,14 +200,16 @@ int hb_monitor_dashboard(struct hb_store *s, const struct hb_user *u, int64_t no
         size_t j = i;
         for (; j > 0; j--) {
             json_t *y = v[j - 1];
-            long kx[4] = {json_integer_value(json_object_get(x, "unacknowledged")),
-                          (long)json_array_size(json_object_get(x, "alerts")),
-                          json_integer_value(json_object_get(json_object_get(x, "latest"), "total")),
-                          json_is_true(json_object_get(x, "overdue"))};
-            long ky[4] = {json_integer_value(json_object_get(y, "unacknowledged")),
-                          (long)json_array_size(json_object_get(y, "alerts")),
-                          json_integer_value(json_object_get(json_object_get(y, "latest"), "total")),
-                          json_is_true(json_object_get(y, "overdue"))};
+            long kx[4] = {
+                json_integer_value(json_object_get(x, "unacknowledged")),
+                (long)json_array_size(json_object_get(x, "alerts")),
+                json_integer_value(json_object_get(json_object_get(x, "latest"), "total")),
+                json_is_true(json_object_get(x, "overdue"))};
+            long ky[4] = {
+                json_integer_value(json_object_get(y, "unacknowledged")),
+                (long)json_array_size(json_object_get(y, "alerts")),
+                json_integer_value(json_object_get(json_object_get(y, "latest"), "total")),
+                json_is_true(json_object_get(y, "overdue"))};
             int cmp = 0;
             for (int k = 0; k < 4 && !cmp; k++)
                 cmp = kx[k] > ky[k] ? 1 : kx[k] < ky[k] ? -1 : 0;
@@ -260,11 +265,10 @@ int hb_monitor_chart(struct hb_store *s, const struct hb_user *u, int64_t patien
             const struct hb_news2_band *b;
             int nb = hb_news2_bands((enum hb_news2_param)vt[i].news2, &b);
             for (int k = 0; k < nb; k++)
-                json_array_append_new(bands, json_pack("{s:I,s:i}", "upto",
-                                                       (json_int_t)(b[k].upto == INT64_MAX
-                                                                        ? -1
-                                                                        : b[k].upto),
-                                                       "score", b[k].score));
+                json_array_append_new(
+                    bands, json_pack("{s:I,s:i}", "upto",
+                                     (json_int_t)(b[k].upto == INT64_MAX ? -1 : b[k].upto), "score",
+                                     b[k].score));
         }
         json_object_set_new(series, vt[i].kind,
                             json_pack("{s:s,s:s,s:o,s:[]}", "label", vt[i].label, "unit",
@@ -311,11 +315,10 @@ int hb_monitor_chart(struct hb_store *s, const struct hb_user *u, int64_t patien
             hb_time_iso(hb_stmt_col_int(st, 2), iso, sizeof(iso));
             hb_time_no(hb_stmt_col_int(st, 2), at, sizeof(at));
             const char *kind = hb_stmt_col(st, 0, NULL);
-            json_array_append_new(alerts, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "kind", kind,
-                                                    "kindLabel", hb__monitor_alert_label(kind),
-                                                    "detail", hb_stmt_col(st, 1, NULL), "at", iso,
-                                                    "atLocal", at, "status",
-                                                    hb_stmt_col(st, 3, NULL)));
+            json_array_append_new(
+                alerts, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "kind", kind, "kindLabel",
+                                  hb__monitor_alert_label(kind), "detail", hb_stmt_col(st, 1, NULL),
+                                  "at", iso, "atLocal", at, "status", hb_stmt_col(st, 3, NULL)));
         }
         hb_stmt_done(st);
         rc = rc < 0 ? rc : 0;
@@ -332,16 +335,16 @@ int hb_monitor_chart(struct hb_store *s, const struct hb_user *u, int64_t patien
             if (hb_stmt_col_int(st, 2)) {
                 char at[32];
                 hb_time_no(hb_stmt_col_int(st, 2), at, sizeof(at));
-                json_object_set_new(mon, "scaleSet",
-                                    json_pack("{s:s,s:s}", "atLocal", at, "by",
-                                              hb_stmt_col(st, 3, NULL)));
+                json_object_set_new(
+                    mon, "scaleSet",
+                    json_pack("{s:s,s:s}", "atLocal", at, "by", hb_stmt_col(st, 3, NULL)));
             }
             if (hb_stmt_col_int(st, 5)) {
                 char at[32];
                 hb_time_no(hb_stmt_col_int(st, 5), at, sizeof(at));
-                json_object_set_new(mon, "thresholdsSet",
-                                    json_pack("{s:s,s:s}", "atLocal", at, "by",
-                                              hb_stmt_col(st, 6, NULL)));
+                json_object_set_new(
+                    mon, "thresholdsSet",
+                    json_pack("{s:s,s:s}", "atLocal", at, "by", hb_stmt_col(st, 6, NULL)));
             }
         }
         hb_stmt_done(st);
@@ -357,8 +360,8 @@ int hb_monitor_chart(struct hb_store *s, const struct hb_user *u, int64_t patien
     }
     *out = json_pack("{s:{s:o,s:s},s:o,s:o,s:o,s:o,s:s}", "patient", "id",
                      json_sprintf("%lld", (long long)patient_id), "name",
-                     hb_arena_printf(arena, "%s %s", p.given, p.family), "series", series,
-                     "news2", scores, "alerts", alerts, "monitoring", mon, "relation", relation);
+                     hb_arena_printf(arena, "%s %s", p.given, p.family), "series", series, "news2",
+                     scores, "alerts", alerts, "monitoring", mon, "relation", relation);
     return 0;
 }
 
@@ -410,10 +413,9 @@ int hb_monitor_observation_fhir(struct hb_db *db, int64_t id, char **json, int64
                       "resourceType", "Observation", "id", idt, "meta", "versionId", "1",
                       "lastUpdated", upd, "profile",
                       "http://hl7.org/fhir/StructureDefinition/vitalsigns", "status", "final",
-                      "category", vital_category(), "code", "coding", "system",
-                      "http://loinc.org", "code", hb_stmt_col(st, 1, NULL), "display",
-                      v ? v->label : "", "text", v ? v->label : "", "subject", "reference",
-                      subject, "effectiveDateTime", eff);
+                      "category", vital_category(), "code", "coding", "system", "http://loinc.org",
+                      "code", hb_stmt_col(st, 1, NULL), "display", v ? v->label : "", "text",
+                      v ? v->label : "", "subject", "reference", subject, "effectiveDateTime", eff);
         if (v && strcmp(v->kind, "acvpu") == 0)
             json_object_set_new(r, "valueCodeableConcept",
                                 json_pack("{s:[{s:s,s:s}]}", "coding", "system",
@@ -421,22 +423,21 @@ int hb_monitor_observation_fhir(struct hb_db *db, int64_t id, char **json, int64
                                           value));
         else
             json_object_set_new(r, "valueQuantity",
-                                json_pack("{s:o,s:s,s:s,s:s}", "value",
-                                          hb_json_number_new(value), "unit",
-                                          hb_stmt_col(st, 3, NULL), "system",
+                                json_pack("{s:o,s:s,s:s,s:s}", "value", hb_json_number_new(value),
+                                          "unit", hb_stmt_col(st, 3, NULL), "system",
                                           "http://unitsofmeasure.org", "code",
                                           hb_stmt_col(st, 3, NULL)));
         const char *source = hb_stmt_col(st, 5, NULL);
         if (hb_stmt_col_int(st, 6) && strcmp(source, "home") != 0)
-            json_object_set_new(r, "performer",
-                                json_pack("[{s:o}]", "reference",
-                                          json_sprintf("Practitioner/%lld",
-                                                       (long long)hb_stmt_col_int(st, 6))));
+            json_object_set_new(
+                r, "performer",
+                json_pack("[{s:o}]", "reference",
+                          json_sprintf("Practitioner/%lld", (long long)hb_stmt_col_int(st, 6))));
         else if (strcmp(source, "home") == 0)
             json_object_set_new(r, "performer", json_pack("[{s:s}]", "reference", subject));
         /* The vital-signs profile covers the vital signs proper. */
-        static const char *const profiled[] = {"rr", "spo2", "sbp", "dbp", "pulse",
-                                               "temperature", "weight"};
+        static const char *const profiled[] = {"rr",    "spo2",        "sbp",   "dbp",
+                                               "pulse", "temperature", "weight"};
         bool in_profile = false;
         for (size_t k = 0; v && k < sizeof(profiled) / sizeof(profiled[0]); k++)
             in_profile |= strcmp(v->kind, profiled[k]) == 0;
@@ -501,7 +502,8 @@ int hb_monitor_observation_fhir(struct hb_db *db, int64_t id, char **json, int64
 static const char SQL_OBS_SEARCH[] =
     "SELECT id FROM observation WHERE patient_id = ? AND kind IS NOT NULL"
     " AND (CAST(? AS TEXT) IS NULL OR code = ?)"
-    " AND (CAST(? AS BIGINT) = 0 OR effective_at >= ?) AND (CAST(? AS BIGINT) = 0 OR effective_at < ?)"
+    " AND (CAST(? AS BIGINT) = 0 OR effective_at >= ?) AND (CAST(? AS BIGINT) = 0 OR effective_at "
+    "< ?)"
     " AND (CAST(? AS BIGINT) = 0 OR created_at >= ?) AND (CAST(? AS BIGINT) = 0 OR created_at < ?)"
     " AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?";
 static const char SQL_NEWS2_SEARCH[] =

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "monitor_int.h"
-#include "../core/banned.h"
 
 /* clang-format off */
 static const struct hb_vital vitals[] = {
@@ -87,9 +87,8 @@ int hb_obs_value(const struct hb_vital *vital, const char *value, const char *fi
     if (len < sizeof(o->value) && (value[whole] == '.' || value[whole] == ','))
         dec = strspn(value + whole + 1, "0123456789");
     bool shape = len < sizeof(o->value) && whole >= 1 && whole <= 4 &&
-                 (value[whole] == '\0' ||
-                  ((value[whole] == '.' || value[whole] == ',') && dec >= 1 &&
-                   value[whole + 1 + dec] == '\0'));
+                 (value[whole] == '\0' || ((value[whole] == '.' || value[whole] == ',') &&
+                                           dec >= 1 && value[whole + 1 + dec] == '\0'));
     if (!shape || dec > 2) {
         return hb_fail(err, HB_INVALID, field,
                        "%s er et tall med høyst to desimaler, for eksempel 37,5", vital->label);
@@ -103,8 +102,8 @@ int hb_obs_value(const struct hb_vital *vital, const char *value, const char *fi
         char lo[16], hi[16];
         hb__monitor_num_text(vital->lo, lo, sizeof(lo));
         hb__monitor_num_text(vital->hi, hi, sizeof(hi));
-        return hb_fail(err, HB_INVALID, field, "%s må være mellom %s og %s %s", vital->label,
-                       lo, hi, strcmp(vital->unit, "Cel") == 0 ? "°C" : vital->unit);
+        return hb_fail(err, HB_INVALID, field, "%s må være mellom %s og %s %s", vital->label, lo,
+                       hi, strcmp(vital->unit, "Cel") == 0 ? "°C" : vital->unit);
     }
     snprintf(o->value, sizeof(o->value), "%s", value);
     char *comma = strchr(o->value, ',');
@@ -159,8 +158,8 @@ static int insert_obs(struct hb_db *db, const struct hb_user *u, struct hb_obs *
 
 /* The patient's monitoring: scale and thresholds (arena JSON or NULL); starts
  * monitoring when a NEWS2 parameter arrives for a patient not yet followed. */
-static int monitoring_of(struct hb_db *db, const struct hb_user *u, int64_t patient_id,
-                         bool start, int *scale, json_t **thresholds, struct hb_error *err)
+static int monitoring_of(struct hb_db *db, const struct hb_user *u, int64_t patient_id, bool start,
+                         int *scale, json_t **thresholds, struct hb_error *err)
 {
     struct hb_stmt *st;
     int rc = hb_db_stmt(db, SQL_MONITORING_GET, &st, err);
@@ -247,11 +246,14 @@ static int score_set(struct hb_db *db, int64_t patient_id, int64_t t, int scale,
         size_t l = strlen(sources);
         snprintf(sources + l, sizeof(sources) - l, "%s%lld", i ? "," : "", (long long)ids[i]);
     }
-    struct hb_news2_in in = {.rr = val[HB_NEWS2_RR], .spo2 = val[HB_NEWS2_SPO2],
-                             .oxygen = val[HB_NEWS2_AIR] != 0, .sbp = val[HB_NEWS2_SBP],
+    struct hb_news2_in in = {.rr = val[HB_NEWS2_RR],
+                             .spo2 = val[HB_NEWS2_SPO2],
+                             .oxygen = val[HB_NEWS2_AIR] != 0,
+                             .sbp = val[HB_NEWS2_SBP],
                              .pulse = val[HB_NEWS2_PULSE],
                              .acvpu = (int)(val[HB_NEWS2_ACVPU] / 100),
-                             .temp = val[HB_NEWS2_TEMP], .scale2 = scale == 2};
+                             .temp = val[HB_NEWS2_TEMP],
+                             .scale2 = scale == 2};
     hb_news2_score(&in, out);
     *news2_id = hb_id_new();
     struct hb_stmt *st;
@@ -273,8 +275,8 @@ static int score_set(struct hb_db *db, int64_t patient_id, int64_t t, int scale,
 }
 
 static const char *const param_labels[HB_NEWS2__PARAMS] = {
-    "respirasjonsfrekvens", "oksygenmetning", "oksygentilførsel", "systolisk blodtrykk",
-    "puls", "bevissthet", "temperatur"};
+    "respirasjonsfrekvens", "oksygenmetning", "oksygentilførsel", "systolisk blodtrykk", "puls",
+    "bevissthet",           "temperatur"};
 
 /* The alerts a new NEWS2 score raises. */
 static int alerts_for_score(struct hb_db *db, int64_t patient_id, int64_t news2_id,
@@ -282,13 +284,17 @@ static int alerts_for_score(struct hb_db *db, int64_t patient_id, int64_t news2_
 {
     if (n->total >= 7)
         return hb__monitor_raise(db, patient_id, "news2-high",
-                                 hb_arena_printf(a, "NEWS2 %d: høy risiko, kontinuerlig "
-                                                    "overvåking og akutt vurdering", n->total),
+                                 hb_arena_printf(a,
+                                                 "NEWS2 %d: høy risiko, kontinuerlig "
+                                                 "overvåking og akutt vurdering",
+                                                 n->total),
                                  news2_id, 0, err);
     if (n->total >= 5)
         return hb__monitor_raise(db, patient_id, "news2-medium",
-                                 hb_arena_printf(a, "NEWS2 %d: middels risiko, vurdering av "
-                                                    "lege snarest, målinger hver time", n->total),
+                                 hb_arena_printf(a,
+                                                 "NEWS2 %d: middels risiko, vurdering av "
+                                                 "lege snarest, målinger hver time",
+                                                 n->total),
                                  news2_id, 0, err);
     if (n->single3) {
         const char *which = "";
@@ -296,8 +302,10 @@ static int alerts_for_score(struct hb_db *db, int64_t patient_id, int64_t news2_
             if (n->sub[i] == 3)
                 which = param_labels[i];
         return hb__monitor_raise(db, patient_id, "single-3",
-                                 hb_arena_printf(a, "NEWS2 %d med 3 poeng på %s: vurdering "
-                                                    "snarest, målinger hver time", n->total, which),
+                                 hb_arena_printf(a,
+                                                 "NEWS2 %d med 3 poeng på %s: vurdering "
+                                                 "snarest, målinger hver time",
+                                                 n->total, which),
                                  news2_id, 0, err);
     }
     return 0;
@@ -323,8 +331,8 @@ static int alerts_for_threshold(struct hb_db *db, const struct hb_obs *o, json_t
             hb__monitor_num_text(lim.num, l, sizeof(l));
             return hb__monitor_raise(db, o->patient_id, "threshold",
                                      hb_arena_printf(a, "%s %s er %s den personlige grensen %s",
-                                                     o->vital->label, v,
-                                                     k == 0 ? "under" : "over", l),
+                                                     o->vital->label, v, k == 0 ? "under" : "over",
+                                                     l),
                                      0, o->id, err);
         }
     }
@@ -418,8 +426,11 @@ static int ingest_tx(struct hb_db *db, void *arg, struct hb_error *err)
             x->denied = x->obs[i].patient_id;
         if (rc)
             break;
-        struct hb_audit au = {.patient_id = ref.id, .action = "create",
-                              .what = "Observation", .relation = relation, .reason = reason,
+        struct hb_audit au = {.patient_id = ref.id,
+                              .action = "create",
+                              .what = "Observation",
+                              .relation = relation,
+                              .reason = reason,
                               .allowed = true};
         rc = hb_audit_add(db, x->u, &au, err);
     }
@@ -470,7 +481,7 @@ struct set_tx {
     const struct hb_user *u;
     int64_t patient_id, denied;
     bool active;
-    int scale;           /* 0: unchanged */
+    int scale;              /* 0: unchanged */
     const char *thresholds; /* NULL: unchanged */
 };
 
@@ -537,8 +548,11 @@ static int set_tx(struct hb_db *db, void *arg, struct hb_error *err)
         rc = rc < 0 ? rc : 0;
     }
     if (rc == 0) {
-        struct hb_audit au = {.patient_id = x->patient_id, .action = "update",
-                              .what = "Monitoring", .relation = relation, .reason = reason,
+        struct hb_audit au = {.patient_id = x->patient_id,
+                              .action = "update",
+                              .what = "Monitoring",
+                              .relation = relation,
+                              .reason = reason,
                               .allowed = true};
         rc = hb_audit_add(db, x->u, &au, err);
     }
@@ -579,12 +593,11 @@ int hb_monitor_set(struct hb_store *s, const struct hb_user *u, int64_t patient_
                 const char *side = k ? "max" : "min";
                 json_t *bound = json_object_get(lim, side);
                 struct hb_obs o;
-                if (bound && (!json_is_string(bound) ||
-                              hb_obs_value(vital, json_string_value(bound), "thresholds", &o,
-                                           err) != 0))
+                if (bound &&
+                    (!json_is_string(bound) ||
+                     hb_obs_value(vital, json_string_value(bound), "thresholds", &o, err) != 0))
                     return hb_fail(err, HB_INVALID, "thresholds",
-                                   "Grensen %s for %s må være en mulig verdi", side,
-                                   vital->label);
+                                   "Grensen %s for %s må være en mulig verdi", side, vital->label);
             }
         }
         text = json_dumps(th, JSON_COMPACT | JSON_SORT_KEYS);

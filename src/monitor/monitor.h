@@ -16,11 +16,11 @@
 
 /* ---- the vital signs Helsebro knows ---- */
 struct hb_vital {
-    const char *kind;  /* rr, spo2, oxygen, fio2, sbp, dbp, pulse, acvpu, temperature, weight,
-                          glucose */
+    const char *kind; /* rr, spo2, oxygen, fio2, sbp, dbp, pulse, acvpu, temperature, weight,
+                         glucose */
     const char *loinc, *unit, *label; /* LOINC code, UCUM unit, Norwegian name */
-    int64_t lo, hi;    /* what is physiologically possible, in hundredths */
-    int news2;         /* the NEWS2 parameter it feeds, or -1 */
+    int64_t lo, hi;                   /* what is physiologically possible, in hundredths */
+    int news2;                        /* the NEWS2 parameter it feeds, or -1 */
 };
 const struct hb_vital *hb_vital_by_kind(const char *kind); /* NULL when unknown */
 const struct hb_vital *hb_vital_by_code(const char *loinc);
@@ -83,8 +83,7 @@ int hb_monitor_tick(struct hb_store *s, int64_t now, int *escalated, int *missed
 /* Runs hb_monitor_tick every interval_s seconds and hb_monitor_deliver every
  * notify_s seconds on a thread of its own until hb_monitor_ticker_stop. */
 struct hb_monitor_ticker;
-struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s,
-                                                  int notify_s);
+struct hb_monitor_ticker *hb_monitor_ticker_start(struct hb_store *s, int interval_s, int notify_s);
 void hb_monitor_ticker_stop(struct hb_monitor_ticker *t); /* NULL allowed */
 
 /* ---- FHIR ---- */

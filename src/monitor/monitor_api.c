@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "../app.h"
+#include "../core/banned.h"
 #include "../core/json.h"
 #include "monitor.h"
-#include "../core/banned.h"
 
 /* A value as text: a string, or a number exactly as written. */
 static const char *value_text(json_t *v)
@@ -81,8 +81,8 @@ int hb_api_monitoring_set(struct hb_request *req, struct hb_error *err)
 {
     int64_t pid;
     int rc = hb_app_id_param(req, 0, &pid, err);
-    if (rc || (rc = hb_monitor_set(hb_app_store(req), hb_app_user(req), pid, hb_req_json(req),
-                                   err)))
+    if (rc ||
+        (rc = hb_monitor_set(hb_app_store(req), hb_app_user(req), pid, hb_req_json(req), err)))
         return rc;
     return hb_api_vitals_chart(req, err);
 }
@@ -130,7 +130,8 @@ int hb_api_monitor_tick(struct hb_request *req, struct hb_error *err)
     int rc = hb_monitor_tick(hb_app_store(req), at, &escalated, &missed, err);
     if (rc || (rc = hb_monitor_deliver(hb_app_store(req), at, &sent, &failed, err)))
         return rc;
-    hb_resp_json(req, 200, json_pack("{s:i,s:i,s:i,s:i}", "escalated", escalated, "missed",
-                                     missed, "sent", sent, "failed", failed));
+    hb_resp_json(req, 200,
+                 json_pack("{s:i,s:i,s:i,s:i}", "escalated", escalated, "missed", missed, "sent",
+                           sent, "failed", failed));
     return 0;
 }

@@ -14,9 +14,8 @@
  * whoever is responsible now (the unit of an open stay, else the team of the
  * active care plan, else the GP, else the municipality), at level 1, unless
  * an alert of that kind is still open for the patient. */
-int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind,
-                      const char *detail, int64_t news2_id, int64_t observation_id,
-                      struct hb_error *err);
+int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind, const char *detail,
+                      int64_t news2_id, int64_t observation_id, struct hb_error *err);
 /* Stores a notification of alert_id for every active subscription whose
  * owner may see the patient, inside the caller's write. */
 int hb__monitor_notify(struct hb_db *db, int64_t alert_id, int64_t patient_id, int64_t at,

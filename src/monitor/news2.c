@@ -10,16 +10,15 @@
 
 #define band hb_news2_band /* upto: inclusive upper bound in hundredths; INT64_MAX: the rest */
 
-static const struct band rr_bands[] = {
-    {800, 3}, {1100, 1}, {2000, 0}, {2400, 2}, {INT64_MAX, 3}};
+static const struct band rr_bands[] = {{800, 3}, {1100, 1}, {2000, 0}, {2400, 2}, {INT64_MAX, 3}};
 static const struct band spo2_scale1[] = {{9100, 3}, {9300, 2}, {9500, 1}, {INT64_MAX, 0}};
 /* Scale 2 below 93 %; from 93 % the score depends on air or oxygen. */
 static const struct band spo2_scale2_low[] = {{8300, 3}, {8500, 2}, {8700, 1}, {INT64_MAX, 0}};
 static const struct band spo2_scale2_oxygen[] = {{9400, 1}, {9600, 2}, {INT64_MAX, 3}};
 static const struct band sbp_bands[] = {
     {9000, 3}, {10000, 2}, {11000, 1}, {21900, 0}, {INT64_MAX, 3}};
-static const struct band pulse_bands[] = {
-    {4000, 3}, {5000, 1}, {9000, 0}, {11000, 1}, {13000, 2}, {INT64_MAX, 3}};
+static const struct band pulse_bands[] = {{4000, 3},  {5000, 1},  {9000, 0},
+                                          {11000, 1}, {13000, 2}, {INT64_MAX, 3}};
 static const struct band temp_bands[] = {
     {3500, 3}, {3600, 1}, {3800, 0}, {3900, 1}, {INT64_MAX, 2}};
 
@@ -81,8 +80,8 @@ int hb_news2_bands(enum hb_news2_param p, const struct hb_news2_band **out)
         const struct band *b;
         int n;
     } t[HB_NEWS2__PARAMS] = {
-        [HB_NEWS2_RR] = {rr_bands, 5},       [HB_NEWS2_SPO2] = {spo2_scale1, 4},
-        [HB_NEWS2_SBP] = {sbp_bands, 5},     [HB_NEWS2_PULSE] = {pulse_bands, 6},
+        [HB_NEWS2_RR] = {rr_bands, 5},     [HB_NEWS2_SPO2] = {spo2_scale1, 4},
+        [HB_NEWS2_SBP] = {sbp_bands, 5},   [HB_NEWS2_PULSE] = {pulse_bands, 6},
         [HB_NEWS2_TEMP] = {temp_bands, 5},
     };
     *out = t[p].b;

@@ -9,13 +9,13 @@
 
 /* The parameters, in the order of the sub-scores. */
 enum hb_news2_param {
-    HB_NEWS2_RR,     /* respiration rate, per minute */
-    HB_NEWS2_SPO2,   /* oxygen saturation, % */
-    HB_NEWS2_AIR,    /* on air (0) or supplemental oxygen (1) */
-    HB_NEWS2_SBP,    /* systolic blood pressure, mmHg */
-    HB_NEWS2_PULSE,  /* per minute */
-    HB_NEWS2_ACVPU,  /* 0 alert; 1 new confusion, 2 voice, 3 pain, 4 unresponsive */
-    HB_NEWS2_TEMP,   /* °C */
+    HB_NEWS2_RR,    /* respiration rate, per minute */
+    HB_NEWS2_SPO2,  /* oxygen saturation, % */
+    HB_NEWS2_AIR,   /* on air (0) or supplemental oxygen (1) */
+    HB_NEWS2_SBP,   /* systolic blood pressure, mmHg */
+    HB_NEWS2_PULSE, /* per minute */
+    HB_NEWS2_ACVPU, /* 0 alert; 1 new confusion, 2 voice, 3 pain, 4 unresponsive */
+    HB_NEWS2_TEMP,  /* °C */
     HB_NEWS2__PARAMS
 };
 
@@ -33,9 +33,9 @@ struct hb_news2_in {
 struct hb_news2 {
     int sub[HB_NEWS2__PARAMS];
     int total;
-    bool single3;            /* some parameter scored 3 */
+    bool single3; /* some parameter scored 3 */
     enum hb_news2_risk risk;
-    int monitor_minutes;     /* minimum monitoring frequency; 0: continuous */
+    int monitor_minutes; /* minimum monitoring frequency; 0: continuous */
 };
 
 void hb_news2_score(const struct hb_news2_in *in, struct hb_news2 *out);

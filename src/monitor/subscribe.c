@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "monitor_int.h"
-#include "../core/banned.h"
 
 #define GIVE_UP_US (72LL * 3600 * 1000000)
 #define LEASE_US (60LL * 1000000)
@@ -117,8 +117,8 @@ int hb_monitor_subscribe(struct hb_store *s, const struct hb_user *u, json_t *re
     json_t *hdr = json_object_get(ch, "header");
     if (hdr) {
         x.header = json_string_value(json_array_get(hdr, 0));
-        if (!json_is_array(hdr) || json_array_size(hdr) > 1 || !x.header || !strchr(x.header, ':') ||
-            strpbrk(x.header, "\r\n") || strlen(x.header) > 500)
+        if (!json_is_array(hdr) || json_array_size(hdr) > 1 || !x.header ||
+            !strchr(x.header, ':') || strpbrk(x.header, "\r\n") || strlen(x.header) > 500)
             return hb_fail(err, HB_UNPROCESSABLE, "Subscription.channel.header",
                            "header er én linje «Navn: verdi»");
     }
@@ -144,8 +144,9 @@ int hb_monitor_subscription_fhir(struct hb_db *db, int64_t id, json_t **out, int
     hb_stmt_int(st, 1, id);
     if ((rc = hb_stmt_step(st, err)) != 1) {
         hb_stmt_done(st);
-        return rc < 0 ? rc : hb_fail(err, HB_NOT_FOUND, "id", "Subscription/%lld finnes ikke",
-                                     (long long)id);
+        return rc < 0 ? rc
+                      : hb_fail(err, HB_NOT_FOUND, "id", "Subscription/%lld finnes ikke",
+                                (long long)id);
     }
     const char *status = hb_stmt_col(st, 0, NULL);
     json_t *ch = json_pack("{s:s,s:s}", "type", "rest-hook", "endpoint", hb_stmt_col(st, 2, NULL));
@@ -153,10 +154,12 @@ int hb_monitor_subscription_fhir(struct hb_db *db, int64_t id, json_t **out, int
         json_object_set_new(ch, "header", json_pack("[s]", hb_stmt_col(st, 3, NULL)));
     if (hb_stmt_col(st, 4, NULL))
         json_object_set_new(ch, "payload", json_string(hb_stmt_col(st, 4, NULL)));
-    *out = json_pack("{s:s,s:o,s:{s:o},s:s,s:s,s:s,s:o,s:[{s:s,s:I},{s:s,s:I}]}",
-                     "resourceType", "Subscription", "id", json_sprintf("%lld", (long long)id),
-                     "meta", "versionId", json_sprintf("%lld", (long long)hb_stmt_col_int(st, 7)),
-                     "status", strcmp(status, "active") == 0 ? "active" : strcmp(status, "off") == 0 ? "off" : "error",
+    *out = json_pack("{s:s,s:o,s:{s:o},s:s,s:s,s:s,s:o,s:[{s:s,s:I},{s:s,s:I}]}", "resourceType",
+                     "Subscription", "id", json_sprintf("%lld", (long long)id), "meta", "versionId",
+                     json_sprintf("%lld", (long long)hb_stmt_col_int(st, 7)), "status",
+                     strcmp(status, "active") == 0 ? "active"
+                     : strcmp(status, "off") == 0  ? "off"
+                                                   : "error",
                      "reason", hb_stmt_col(st, 5, NULL), "criteria", hb_stmt_col(st, 1, NULL),
                      "channel", ch, "extension", "url",
                      "https://helsebro.no/fhir/StructureDefinition/notifications-delivered",
@@ -169,9 +172,8 @@ int hb_monitor_subscription_fhir(struct hb_db *db, int64_t id, json_t **out, int
 }
 
 /* ---- storing notifications with their alert ---- */
-static const char SQL_SUBS_FOR[] =
-    "SELECT id, owner_id FROM subscription WHERE status = 'active'"
-    " AND (patient_id IS NULL OR patient_id = ?) LIMIT 100";
+static const char SQL_SUBS_FOR[] = "SELECT id, owner_id FROM subscription WHERE status = 'active'"
+                                   " AND (patient_id IS NULL OR patient_id = ?) LIMIT 100";
 static const char SQL_NOTE_ADD[] =
     "INSERT INTO notification (id, subscription_id, alert_id, created_at, status, attempts,"
     " next_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)";
@@ -262,7 +264,8 @@ int hb_monitor_replay(struct hb_store *s, const struct hb_user *u, int64_t id, i
     if (rc)
         return rc;
     if (owner != u->id)
-        return hb_fail(err, HB_FORBIDDEN, NULL, "Bare den som opprettet abonnementet kan spille av");
+        return hb_fail(err, HB_FORBIDDEN, NULL,
+                       "Bare den som opprettet abonnementet kan spille av");
     struct replay_tx x = {.id = id, .since = since, .now = hb_now_us()};
     return hb_store_write(s, replay_tx, &x, err);
 }

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
 #include "../monitor/monitor.h"
 #include "seed.h"
 #include "seed_int.h"
-#include "../core/banned.h"
 
 static const char SQL_PATIENTS[] = "SELECT id FROM patient ORDER BY id LIMIT ?";
 
@@ -60,18 +60,19 @@ int hb_seed_monitoring(struct hb_store *s, int patients, int hours, int every_mi
     enum { SETS_PER_TX = 1000 };
     struct gen g = {.obs = hb_xmalloc(sizeof(struct hb_obs) * 7 * SETS_PER_TX)};
     struct hb__rng r = {seed ? seed : 1};
-    static const char *const kinds[7] = {"rr", "spo2", "oxygen", "sbp", "pulse", "acvpu",
-                                         "temperature"};
+    static const char *const kinds[7] = {"rr",    "spo2",  "oxygen",     "sbp",
+                                         "pulse", "acvpu", "temperature"};
     int steps = hours * 60 / every_minutes, total = n * steps, done = 0;
     int64_t now = hb_now_us(), start = now - (int64_t)hours * 3600 * 1000000;
     for (int p = 0; rc == 0 && p < n; p++) {
         bool worse = hb__rnd(&r, 20) == 0;
         /* Each patient's own baseline. */
-        int64_t base[7] = {1400 + hb__rnd(&r, 5) * 100, 9500 + hb__rnd(&r, 4) * 100, 0,
+        int64_t base[7] = {1400 + hb__rnd(&r, 5) * 100,   9500 + hb__rnd(&r, 4) * 100,  0,
                            11500 + hb__rnd(&r, 30) * 100, 6500 + hb__rnd(&r, 20) * 100, 0,
                            3650 + hb__rnd(&r, 8) * 10};
         for (int k = 0; rc == 0 && k < steps; k++) {
-            double f = worse && k > steps * 3 / 4 ? (double)(k - steps * 3 / 4) / (steps / 4 + 1) : 0;
+            double f =
+                worse && k > steps * 3 / 4 ? (double)(k - steps * 3 / 4) / (steps / 4 + 1) : 0;
             int64_t v[7];
             v[0] = base[0] + (int64_t)(f * 1200) + hb__rnd(&r, 3) * 100 - 100;
             v[1] = base[1] - (int64_t)(f * 600) - hb__rnd(&r, 2) * 100;

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/banned.h"
 #include "../monitor/monitor.h"
 #include "seed_int.h"
-#include "../core/banned.h"
 
 static const char SQL_USER_BY_NAME[] = "SELECT id FROM app_user WHERE username = ?";
 static const char SQL_KAD_PATIENTS[] =
@@ -94,8 +94,8 @@ int hb__seed_monitor(struct hb_store *s, int64_t demo_patient, struct hb_error *
                 single[0] = "8"; /* a respiration rate of 8 scores 3 on its own */
                 v = single;
             }
-            rc = post_set(s, &kad, pids[i], now - (int64_t)(12 - 4 * k) * hour - i * 60000000LL,
-                          v, "unit", err);
+            rc = post_set(s, &kad, pids[i], now - (int64_t)(12 - 4 * k) * hour - i * 60000000LL, v,
+                          "unit", err);
         }
     }
     /* Ingrid at home: a set from the home-care nurse's visits, slowly worse. */

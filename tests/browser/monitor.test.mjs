@@ -61,6 +61,11 @@ test('an alert appears live on the dashboard and is acknowledged', async () => {
   await alert.getByRole('button', { name: 'Kvitter' }).click();
   await page.locator(`tr[data-patient="${pid}"] li.alert.acknowledged`).first().waitFor();
   assert.equal(db.query(`SELECT status FROM alert WHERE patient_id = ${pid} AND kind = 'news2-high'`), 'acknowledged');
+  await page.getByRole('link', { name: 'Start' }).click();
+  await page.locator('#my-alerts li', { hasText: /NEWS2 7 eller mer/ }).first().waitFor();
+  assert.match(await page.locator('#my-alerts').innerText(), /kvittert/);
+  await page.getByRole('link', { name: 'Overvåking', exact: true }).click();
+  await row.waitFor();
   await row.getByRole('link').first().click();
   await page.getByRole('heading', { name: /^Kurve: / }).waitFor();
   assert.ok(await page.locator('figure.vital rect.band').count() > 5, 'NEWS2 bands shaded');
