@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/banned.h"
 #include "core/core.h"
+
+#include "core/banned.h"
 
 static void usage(const char *cmd, const char *summary, const struct hb_opt *opts, FILE *f)
 {

@@ -7,11 +7,12 @@
 #include "auth/auth.h"
 #include "careplan/careplan.h"
 #include "cli.h"
-#include "core/banned.h"
 #include "org/org.h"
 #include "seed/seed.h"
 #include "server.h"
 #include "store/store.h"
+
+#include "core/banned.h"
 
 static const struct hb_opt db_only[] = {
     {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},

@@ -12,7 +12,6 @@
 #include "auth/auth_api.h"
 #include "careplan/careplan_api.h"
 #include "cli.h"
-#include "core/banned.h"
 #include "discharge/discharge_api.h"
 #include "fhir/fhir.h"
 #include "flow/flow_api.h"
@@ -20,6 +19,8 @@
 #include "monitor/monitor_api.h"
 #include "org/org_api.h"
 #include "patient/patient_api.h"
+
+#include "core/banned.h"
 
 static int healthz(struct hb_request *req, struct hb_error *err)
 {

@@ -2,8 +2,9 @@
  * deliberately no update or delete here, and the database refuses both. */
 #include <string.h>
 
-#include "../core/banned.h"
 #include "auth.h"
+
+#include "../core/banned.h"
 
 static const char SQL_AUDIT_ADD[] =
     "INSERT INTO audit_log (id, at, user_id, role, org_id, patient_id, action, what,"

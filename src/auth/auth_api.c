@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "../fhir/fhir.h"
 #include "../patient/patient.h"
+
+#include "../core/banned.h"
 
 static bool state_changing(const char *method)
 {

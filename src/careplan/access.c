@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 /* ---- labels ---- */
 static const char *const role_table[][2] = {

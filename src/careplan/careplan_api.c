@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "careplan.h"
+
+#include "../core/banned.h"
 
 /* Answers 200 with j, or the error. */
 static int respond(struct hb_request *req, int rc, json_t *j)

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 struct hb_care_travel hb_care_travel_avoided(int64_t km_one_way, int64_t minutes_one_way,
                                              int64_t ore_per_km, int64_t co2_g_per_km)

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 #define HB_EXT "https://helsebro.no/fhir/StructureDefinition/"
 #define OID_ICPC2 "urn:oid:2.16.578.1.12.4.1.1.7170"

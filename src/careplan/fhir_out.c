@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 #define HB_SYS "https://helsebro.no/fhir/CodeSystem/"
 #define HB_EXT "https://helsebro.no/fhir/StructureDefinition/"

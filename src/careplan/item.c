@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 static const char *const kinds[] = {"goal", "issue", "task", NULL};
 static const char *const goal_status[] = {"proposed", "active", "completed", "cancelled", NULL};

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "../monitor/monitor.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 static const char *const message_kinds[] = {"message", "question", "answer", NULL};
 

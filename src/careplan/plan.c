@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 static const char *const plan_status[] = {"active", "completed", "revoked", NULL};
 static const char *const screenings[] = {"not-at-risk", "at-risk", "malnourished", NULL};

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "care_int.h"
+
+#include "../core/banned.h"
 
 enum { MAX_ROWS = 200, MAX_PATIENTS = 400 };
 

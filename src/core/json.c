@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "core.h"
+
+#include "banned.h"
 
 #define MARK '\x01'
 

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "fhir_int.h"
+
+#include "../core/banned.h"
 
 static const struct {
     int code;

@@ -4,11 +4,12 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "../flow/flow.h"
 #include "../org/org.h"
 #include "../patient/patient.h"
 #include "fhir_int.h"
+
+#include "../core/banned.h"
 
 static int parse_count(const char *s, int *count, struct hb_error *err)
 {

@@ -9,9 +9,10 @@
 
 #include "../app.h"
 #include "../careplan/careplan.h"
-#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "fhir_int.h"
+
+#include "../core/banned.h"
 
 /* Loads resource id of type t and checks u's relation to its patient: 1 and
  * *out (with *audit to write, action NULL for a standing team) when allowed,

@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "../core/json.h"
 #include "../monitor/monitor.h"
 #include "../patient/patient.h"
 #include "fhir_int.h"
+
+#include "../core/banned.h"
 
 enum { MAX_BUNDLE = 1000 };
 

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "../monitor/monitor.h"
 #include "fhir_int.h"
+
+#include "../core/banned.h"
 
 static int respond(struct hb_request *req, int status, int64_t id, struct hb_error *err)
 {

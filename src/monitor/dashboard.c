@@ -4,10 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "../core/json.h"
 #include "../patient/patient.h"
 #include "monitor_int.h"
+
+#include "../core/banned.h"
 
 const char *hb__monitor_alert_label(const char *kind);
 int64_t hb__monitor_due(int64_t at, int64_t minutes, int64_t started_at);

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "monitor_int.h"
+
+#include "../core/banned.h"
 
 /* clang-format off */
 static const struct hb_vital vitals[] = {

@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "../core/json.h"
 #include "monitor.h"
+
+#include "../core/banned.h"
 
 /* A value as text: a string, or a number exactly as written. */
 static const char *value_text(json_t *v)

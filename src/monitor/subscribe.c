@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "../patient/patient.h"
 #include "monitor_int.h"
+
+#include "../core/banned.h"
 
 #define GIVE_UP_US (72LL * 3600 * 1000000)
 #define LEASE_US (60LL * 1000000)

@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "patient.h"
+
+#include "../core/banned.h"
 
 static json_t *summary(const struct hb_patient *p, const char *relation, struct hb_arena *a)
 {

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "../monitor/monitor.h"
 #include "seed.h"
 #include "seed_int.h"
+
+#include "../core/banned.h"
 
 static const char SQL_PATIENTS[] = "SELECT id FROM patient ORDER BY id LIMIT ?";
 

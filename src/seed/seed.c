@@ -8,9 +8,10 @@
 
 #include "../auth/auth.h"
 #include "../flow/flow.h"
-#include "../core/banned.h"
 #include "../org/org.h"
 #include "../patient/patient.h"
+
+#include "../core/banned.h"
 
 /* Population of the Nordhordland municipalities, approximately (2025). */
 static const struct {
@@ -30,7 +31,6 @@ const struct hb__band hb__bands[] = {
     {"67-79", 67, 79, 130, 270}, {"80-89", 80, 89, 60, 250},  {"90+", 90, 99, 20, 90},
 };
 const int hb__nbands = sizeof(hb__bands) / sizeof(hb__bands[0]);
-
 
 static const char *const female_names[] = {"Kari", "Ingrid", "Anne", "Marit", "Liv", "Solveig",
                                            "Astrid", "Berit", "Randi", "Gunn", "Nora", "Emma",

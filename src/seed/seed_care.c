@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "../careplan/careplan.h"
-#include "../core/banned.h"
 #include "seed_int.h"
+
+#include "../core/banned.h"
 
 struct care_seed {
     struct hb_store *s;

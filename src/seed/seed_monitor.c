@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "../monitor/monitor.h"
 #include "seed_int.h"
+
+#include "../core/banned.h"
 
 static const char SQL_USER_BY_NAME[] = "SELECT id FROM app_user WHERE username = ?";
 static const char SQL_KAD_PATIENTS[] =

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/banned.h"
 #include "store_int.h"
+
+#include "../core/banned.h"
 
 struct sq_db {
     struct hb_db base;
