@@ -93,50 +93,17 @@ static void respond_resource(struct hb_request *req, int status, json_t *res)
 }
 
 /* A read serves the stored JSON as it is: no parse and re-encode. */
+static int load_stored(struct hb_db *db, void *ctx, int64_t id, struct hb_arena *a,
+                       const char **json, size_t *len, int *version, int64_t *patient_id,
+                       struct hb_error *err)
+{
+    return hb_care_fhir_stored(db, *(enum hb_care_type *)ctx, id, a, json, len, version,
+                               patient_id, err);
+}
+
 static int care_read(struct hb_request *req, enum hb_care_type t, struct hb_error *err)
 {
-    int64_t id, pid = 0;
-    int rc = hb_app_id_param(req, 0, &id, err);
-    if (rc)
-        return rc;
-    struct hb_store *s = hb_app_store(req);
-    const struct hb_user *u = hb_app_user(req);
-    struct hb_arena *a = hb_req_arena(req);
-    struct hb_db *db = hb_store_acquire(s, err);
-    if (!db)
-        return HB_UNAVAILABLE;
-    const char *json = NULL, *relation = NULL, *reason = NULL;
-    size_t len = 0;
-    int version = 0;
-    rc = hb_care_fhir_stored(db, t, id, a, &json, &len, &version, &pid, err);
-    struct hb_patient_ref ref;
-    if (rc == 0 && pid && (rc = hb_patient_ref(db, pid, &ref, err)) == 0)
-        rc = hb_policy_check(db, u, &ref, a, &relation, &reason, err);
-    else if (rc == 0 && !pid && (u->role == HB_ROLE_PATIENT || u->role == HB_ROLE_RELATIVE))
-        rc = hb_fail(err, HB_FORBIDDEN, NULL, "Faste team vises for helsepersonell");
-    hb_store_release(s, db);
-    if (rc == HB_NOT_FOUND)
-        return not_found(t, id, err);
-    if (rc && rc != HB_FORBIDDEN)
-        return rc;
-    if (pid) { /* allowed or not, the access is audited before any data leaves */
-        struct hb_audit audit = {
-            .patient_id = pid,
-            .action = "read",
-            .what = hb_arena_printf(a, "%s/%lld", hb_care_type_name(t), (long long)id),
-            .relation = relation,
-            .reason = reason,
-            .allowed = rc == 0};
-        struct hb_error aerr = {0};
-        if (hb_audit_write(s, u, &audit, 1, &aerr)) {
-            *err = aerr;
-            return aerr.code;
-        }
-    }
-    if (rc)
-        return rc;
-    hb__fhir_respond_stored(req, 200, json, len, version);
-    return 0;
+    return hb__fhir_read_stored(req, hb_care_type_name(t), load_stored, &t, err);
 }
 
 static int versions(struct hb_request *req, enum hb_care_type t, int64_t id,

@@ -42,6 +42,18 @@ int hb__fhir_policed(struct hb_db *db, const struct hb_user *u, hb__fhir_loader 
 int hb__fhir_read_policed(struct hb_request *req, hb__fhir_loader load, const char *rtype,
                           struct hb_error *err);
 
+/* Loads resource id as its stored JSON text (in the arena), its version and
+ * the patient it is about (0: none, shown to staff only). ctx is the
+ * loader's own. HB_NOT_FOUND. */
+typedef int (*hb__fhir_text_loader)(struct hb_db *db, void *ctx, int64_t id, struct hb_arena *a,
+                                    const char **json, size_t *len, int *version,
+                                    int64_t *patient_id, struct hb_error *err);
+/* The read interaction for stored JSON: the policy, the audit record (durable
+ * before any data leaves, a denial too), then the text as it is with its
+ * ETag. rtype names it in errors and the audit log. */
+int hb__fhir_read_stored(struct hb_request *req, const char *rtype, hb__fhir_text_loader load,
+                         void *ctx, struct hb_error *err);
+
 /* Appends the shared-care resources to the CapabilityStatement's rest.resource. */
 void hb__fhir_care_capabilities(json_t *rest);
 

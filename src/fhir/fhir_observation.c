@@ -246,48 +246,26 @@ int hb_fhir_bundle_post(struct hb_request *req, struct hb_error *err)
     return 0;
 }
 
-int hb_fhir_observation_read(struct hb_request *req, struct hb_error *err)
+/* Observations are written once: their version is always 1. */
+static int load_observation(struct hb_db *db, void *ctx, int64_t id, struct hb_arena *a,
+                            const char **json, size_t *len, int *version, int64_t *patient_id,
+                            struct hb_error *err)
 {
-    int64_t id, pid = 0;
-    int rc = hb_app_id_param(req, 0, &id, err);
+    (void)ctx;
+    char *text = NULL;
+    int rc = hb_monitor_observation_fhir(db, id, &text, patient_id, err);
     if (rc)
         return rc;
-    struct hb_store *s = hb_app_store(req);
-    const struct hb_user *u = hb_app_user(req);
-    struct hb_arena *a = hb_req_arena(req);
-    struct hb_db *db = hb_store_acquire(s, err);
-    if (!db)
-        return HB_UNAVAILABLE;
-    char *json = NULL;
-    const char *relation = NULL, *reason = NULL;
-    struct hb_patient_ref ref;
-    rc = hb_monitor_observation_fhir(db, id, &json, &pid, err);
-    if (rc == 0 && (rc = hb_patient_ref(db, pid, &ref, err)) == 0)
-        rc = hb_policy_check(db, u, &ref, a, &relation, &reason, err);
-    hb_store_release(s, db);
-    if (rc && rc != HB_FORBIDDEN) {
-        free(json);
-        return rc;
-    }
-    struct hb_audit au = {.patient_id = pid,
-                          .action = "read",
-                          .what = hb_arena_printf(a, "Observation/%lld", (long long)id),
-                          .relation = relation,
-                          .reason = reason,
-                          .allowed = rc == 0};
-    struct hb_error aerr = {0};
-    if (hb_audit_write(s, u, &au, 1, &aerr)) { /* no audit record, no data */
-        free(json);
-        *err = aerr;
-        return aerr.code;
-    }
-    if (rc) {
-        free(json);
-        return rc;
-    }
-    hb_resp_header(req, "ETag", "W/\"1\"");
-    hb_resp_raw(req, 200, HB_FHIR_TYPE, json, strlen(json));
+    *len = strlen(text);
+    *json = hb_arena_strndup(a, text, *len);
+    *version = 1;
+    free(text);
     return 0;
+}
+
+int hb_fhir_observation_read(struct hb_request *req, struct hb_error *err)
+{
+    return hb__fhir_read_stored(req, "Observation", load_observation, NULL, err);
 }
 
 /* A FHIR date search value with its prefix into [from, to) microseconds. */

@@ -3,8 +3,8 @@
 // reads the plan, writes what matters to her and reports a measurement.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { newDatabase, seedDemo, startServer, PASSWORD } from '../lib/server.mjs';
+import { newDatabase, seedDemo, startServer } from '../lib/server.mjs';
+import { launch, login as loginAs, collectErrors } from '../lib/browser.mjs';
 
 let db;
 let srv;
@@ -15,11 +15,7 @@ before(async () => {
   db = newDatabase('browsercare');
   seedDemo(db);
   srv = await startServer(db);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -27,23 +23,8 @@ after(async () => {
   await srv?.stop();
 });
 
-async function login(page, username) {
-  await page.goto(srv.base + '/');
-  await page.getByLabel('Brukernavn').fill(username);
-  await page.getByLabel('Passord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
-  await page.getByRole('heading', { name: /^Hei, / }).waitFor();
-}
+const login = (page, username) => loginAs(page, srv.base, username);
 
-function collectErrors(page) {
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('response', (r) => { if (r.status() >= 500 || r.status() === 404) errors.push(`${r.status()} ${r.url()}`); });
-  return errors;
-}
 
 const TASK = 'Ta med blodtrykksmåleren til kontrollen';
 

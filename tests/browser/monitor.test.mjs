@@ -3,8 +3,8 @@
 // acknowledges it; the chart shows the vital signs with NEWS2 bands.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { newDatabase, seedDemo, startServer, Client, PASSWORD } from '../lib/server.mjs';
+import { newDatabase, seedDemo, startServer, Client } from '../lib/server.mjs';
+import { launch, login as loginAs, collectErrors } from '../lib/browser.mjs';
 
 let db;
 let srv;
@@ -15,11 +15,7 @@ before(async () => {
   db = newDatabase('browsermon');
   seedDemo(db);
   srv = await startServer(db);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -29,20 +25,14 @@ after(async () => {
 
 test('an alert appears live on the dashboard and is acknowledged', async () => {
   const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+  const errors = collectErrors(page);
   const pid = db.query(`SELECT s.patient_id FROM stay s JOIN org o ON o.id = s.unit_id WHERE o.unit_type = 'kad'
     AND s.end_at IS NULL ORDER BY s.patient_id LIMIT 1`);
   const device = new Client(srv.base);
   await device.login('sykepleier.kad');
   const normal = { rr: '16', spo2: '97', oxygen: '0', sbp: '125', pulse: '72', acvpu: 'A', temperature: '37.0' };
   assert.equal((await device.post(`/api/patients/${pid}/vitals`, { values: normal })).status, 201);
-  await page.goto(srv.base + '/');
-  await page.getByLabel('Brukernavn').fill('sykepleier.kad');
-  await page.getByLabel('Passord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
-  await page.getByRole('heading', { name: /^Hei, / }).waitFor();
+  await loginAs(page, srv.base, 'sykepleier.kad');
   await page.getByRole('link', { name: 'Overvåking', exact: true }).click();
   const row = page.locator(`tr[data-patient="${pid}"]`);
   await row.waitFor();

@@ -1,8 +1,8 @@
 // The web UI in a real browser (Debian's Chromium driven by playwright-core).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { newDatabase, seedDemo, startServer, PASSWORD } from '../lib/server.mjs';
+import { newDatabase, seedDemo, startServer } from '../lib/server.mjs';
+import { launch, login as loginAs, collectErrors } from '../lib/browser.mjs';
 
 let db;
 let srv;
@@ -12,11 +12,7 @@ before(async () => {
   db = newDatabase('browser');
   seedDemo(db);
   srv = await startServer(db);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -24,25 +20,8 @@ after(async () => {
   await srv?.stop();
 });
 
-async function login(page, username) {
-  await page.goto(srv.base + '/');
-  await page.getByLabel('Brukernavn').fill(username);
-  await page.getByLabel('Passord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Logg inn' }).click();
-  await page.getByRole('heading', { name: /^Hei, / }).waitFor();
-}
+const login = (page, username) => loginAs(page, srv.base, username);
 
-function collectErrors(page) {
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // The browser reports every 4xx answer (a failed login, "not logged in yet")
-  // as a console error of its own; those are expected, script errors are not.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('response', (r) => { if (r.status() === 404) errors.push(`404 ${r.url()}`); });
-  return errors;
-}
 
 test('a GP logs in, searches, opens a patient and sees the access it just caused', async () => {
   const page = await browser.newPage();

