@@ -28,10 +28,7 @@ int hb_audit_add(struct hb_db *db, const struct hb_user *u, const struct hb_audi
         hb_stmt_null(st, 4);
         hb_stmt_null(st, 5);
     }
-    if (a->patient_id)
-        hb_stmt_int(st, 6, a->patient_id);
-    else
-        hb_stmt_null(st, 6);
+    hb_stmt_int_or_null(st, 6, a->patient_id);
     hb_stmt_text(st, 7, a->action);
     hb_stmt_text(st, 8, a->what);
     hb_stmt_text(st, 9, a->relation);
@@ -83,12 +80,6 @@ static const char SQL_AUDIT_LIST_ALL[] =
     " LEFT JOIN app_user u ON u.id = a.user_id LEFT JOIN org o ON o.id = a.org_id"
     " ORDER BY a.id DESC LIMIT ?";
 
-static const char *dup(struct hb_stmt *st, int i, struct hb_arena *a)
-{
-    const char *s = hb_stmt_col(st, i, NULL);
-    return s ? hb_arena_strdup(a, s) : NULL;
-}
-
 int hb_audit_list(struct hb_db *db, int64_t patient_id, const char *action, int limit,
                   struct hb_arena *arena, struct hb_audit_row **out, int *n,
                   struct hb_error *err)
@@ -113,14 +104,14 @@ int hb_audit_list(struct hb_db *db, int64_t patient_id, const char *action, int 
         r->at = hb_stmt_col_int(st, 1);
         r->user_id = hb_stmt_col_int(st, 2);
         r->patient_id = hb_stmt_col_int(st, 3);
-        r->user_name = dup(st, 4, arena);
-        r->role = dup(st, 5, arena);
-        r->org_name = dup(st, 6, arena);
-        r->action = dup(st, 7, arena);
-        r->what = dup(st, 8, arena);
-        r->relation = dup(st, 9, arena);
-        r->reason = dup(st, 10, arena);
-        r->outcome = dup(st, 11, arena);
+        r->user_name = hb_stmt_col_dup(st, 4, arena);
+        r->role = hb_stmt_col_dup(st, 5, arena);
+        r->org_name = hb_stmt_col_dup(st, 6, arena);
+        r->action = hb_stmt_col_dup(st, 7, arena);
+        r->what = hb_stmt_col_dup(st, 8, arena);
+        r->relation = hb_stmt_col_dup(st, 9, arena);
+        r->reason = hb_stmt_col_dup(st, 10, arena);
+        r->outcome = hb_stmt_col_dup(st, 11, arena);
     }
     hb_stmt_done(st);
     if (rc < 0)

@@ -84,10 +84,7 @@ static int user_add_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_text(st, 3, u->name);
     hb_stmt_text(st, 4, hb_role_name(u->role));
     hb_stmt_int(st, 5, u->org_id);
-    if (u->patient_id)
-        hb_stmt_int(st, 6, u->patient_id);
-    else
-        hb_stmt_null(st, 6);
+    hb_stmt_int_or_null(st, 6, u->patient_id);
     hb_stmt_text(st, 7, u->hash);
     hb_stmt_int(st, 8, hb_now_us());
     rc = hb_stmt_run(st, err);

@@ -220,7 +220,7 @@ static const char *one_text(struct hb_db *db, const char *sql, int64_t id, struc
     hb_stmt_int(st, 1, id);
     const char *r = NULL;
     if (hb_stmt_step(st, err) == 1)
-        r = hb_arena_strdup(a, hb_stmt_col(st, 0, NULL));
+        r = hb_stmt_col_dup(st, 0, a);
     hb_stmt_done(st);
     return r;
 }
@@ -252,12 +252,6 @@ struct plan_read {
     struct hb__plan *p;
 };
 
-static const char *dup_col(struct hb_stmt *st, int i, struct hb_arena *a)
-{
-    const char *s = hb_stmt_col(st, i, NULL);
-    return s ? hb_arena_strdup(a, s) : NULL;
-}
-
 static void read_plan(struct hb_stmt *st, void *arg)
 {
     struct plan_read *r = arg;
@@ -272,15 +266,15 @@ static void read_plan(struct hb_stmt *st, void *arg)
     p->updated_by = hb_stmt_col_int(st, 7);
     p->version = (int)hb_stmt_col_int(st, 8);
     p->individual_plan = hb_stmt_col_int(st, 9) != 0;
-    p->status = dup_col(st, 10, r->a);
-    p->title = dup_col(st, 11, r->a);
-    p->what_matters = dup_col(st, 12, r->a);
-    p->crisis_signs = dup_col(st, 13, r->a);
-    p->crisis_actions = dup_col(st, 14, r->a);
-    p->weight = dup_col(st, 15, r->a);
-    p->screening = dup_col(st, 16, r->a);
-    p->nutrition_notes = dup_col(st, 17, r->a);
-    p->contacts = dup_col(st, 18, r->a);
+    p->status = hb_stmt_col_dup(st, 10, r->a);
+    p->title = hb_stmt_col_dup(st, 11, r->a);
+    p->what_matters = hb_stmt_col_dup(st, 12, r->a);
+    p->crisis_signs = hb_stmt_col_dup(st, 13, r->a);
+    p->crisis_actions = hb_stmt_col_dup(st, 14, r->a);
+    p->weight = hb_stmt_col_dup(st, 15, r->a);
+    p->screening = hb_stmt_col_dup(st, 16, r->a);
+    p->nutrition_notes = hb_stmt_col_dup(st, 17, r->a);
+    p->contacts = hb_stmt_col_dup(st, 18, r->a);
 }
 
 int hb__care_plan_load(struct hb_db *db, int64_t plan_id, struct hb_arena *a, struct hb__plan *p,

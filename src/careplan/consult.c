@@ -154,7 +154,7 @@ static int book_tx(struct hb_db *db, void *arg, struct hb_error *err)
             bool found = (rc = hb_stmt_step(st, err)) == 1;
             if (found) {
                 if (!name || !*name)
-                    name = hb_arena_strdup(a, hb_stmt_col(st, 0, NULL));
+                    name = hb_stmt_col_dup(st, 0, a);
                 if (!role)
                     role = role_of_user(hb_stmt_col(st, 1, NULL));
                 const char *ut = hb_stmt_col(st, 3, NULL), *ot = hb_stmt_col(st, 4, NULL);
@@ -213,10 +213,7 @@ static int book_tx(struct hb_db *db, void *arg, struct hb_error *err)
             goto out;
         hb_stmt_int(st, 1, x->id);
         hb_stmt_int(st, 2, k + 1);
-        if (part[k].uid)
-            hb_stmt_int(st, 3, part[k].uid);
-        else
-            hb_stmt_null(st, 3);
+        hb_stmt_int_or_null(st, 3, part[k].uid);
         hb_stmt_text(st, 4, part[k].name);
         hb_stmt_text(st, 5, part[k].role);
         if ((rc = hb_stmt_run(st, err)) < 0)
@@ -308,7 +305,7 @@ static int record_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_int(st, 1, x->id);
     if ((rc = hb_stmt_step(st, err)) == 1) {
         plan_id = hb_stmt_col_int(st, 0);
-        status = hb_arena_strdup(a, hb_stmt_col(st, 1, NULL));
+        status = hb_stmt_col_dup(st, 1, a);
         version = (int)hb_stmt_col_int(st, 2);
         hospital = hb_stmt_col_int(st, 3);
     }
@@ -441,8 +438,7 @@ static const char SQL_PARTS[] =
     "SELECT name, role, user_id FROM consultation_participant WHERE consultation_id = ?"
     " ORDER BY seq";
 
-json_t *hb__care_travel_json(int64_t km, int64_t minutes, int64_t nok_ore, int64_t co2_g);
-json_t *hb__care_travel_json(int64_t km, int64_t minutes, int64_t nok_ore, int64_t co2_g)
+static json_t *travel_json(int64_t km, int64_t minutes, int64_t nok_ore, int64_t co2_g)
 {
     return json_pack("{s:I,s:I,s:I,s:I}", "km", (json_int_t)km, "minutes", (json_int_t)minutes,
                      "nokOre", (json_int_t)nok_ore, "co2Grams", (json_int_t)co2_g);
@@ -472,7 +468,7 @@ int hb__care_consults_json(struct hb_db *db, int64_t plan_id, json_t **out, stru
             json_object_set_new(c, "record", json_string(hb_stmt_col(st, 6, NULL)));
         if (hb_stmt_col(st, 7, NULL))
             json_object_set_new(c, "travelAvoided",
-                                hb__care_travel_json(hb_stmt_col_int(st, 7), hb_stmt_col_int(st, 8),
+                                travel_json(hb_stmt_col_int(st, 7), hb_stmt_col_int(st, 8),
                                                      hb_stmt_col_int(st, 9),
                                                      hb_stmt_col_int(st, 10)));
         json_t *parts = json_array();
@@ -546,7 +542,7 @@ int hb_care_consult_totals(struct hb_store *s, struct hb_arena *arena, json_t **
         return rc;
     *out =
         json_pack("{s:I,s:I,s:o,s:{s:I,s:I}}", "held", (json_int_t)v[0], "coming",
-                  (json_int_t)coming, "travelAvoided", hb__care_travel_json(v[1], v[2], v[3], v[4]),
+                  (json_int_t)coming, "travelAvoided", travel_json(v[1], v[2], v[3], v[4]),
                   "rates", "orePerKm", (json_int_t)ore, "co2GramsPerKm", (json_int_t)co2);
     return 0;
 }

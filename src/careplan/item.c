@@ -17,12 +17,6 @@ static const char *const code_systems[] = {"icpc2", "icd10", NULL};
 static const char *const kind_labels[] = {"mål", "helseutfordring", "oppgave"};
 
 /* ---- reading ---- */
-static const char *dup(struct hb_stmt *st, int i, struct hb_arena *a)
-{
-    const char *s = hb_stmt_col(st, i, NULL);
-    return s ? hb_arena_strdup(a, s) : NULL;
-}
-
 int hb__care_items_load(struct hb_db *db, const char *sql, const int64_t *params, int nparams,
                         int max, struct hb_arena *a, struct hb__item **out, int *n,
                         struct hb_error *err)
@@ -45,17 +39,17 @@ int hb__care_items_load(struct hb_db *db, const char *sql, const int64_t *params
         it->updated_at = hb_stmt_col_int(st, 5);
         it->version = (int)hb_stmt_col_int(st, 6);
         it->assignee_patient = hb_stmt_col_int(st, 7) != 0;
-        it->kind = dup(st, 8, a);
-        it->text = dup(st, 9, a);
-        it->status = dup(st, 10, a);
-        it->day = dup(st, 11, a);
-        it->expressed_by = dup(st, 12, a);
-        it->code_system = dup(st, 13, a);
-        it->code = dup(st, 14, a);
-        it->recurrence = dup(st, 15, a);
-        it->assignee_name = dup(st, 16, a);
-        it->updated_by_name = dup(st, 17, a);
-        it->patient_name = dup(st, 18, a);
+        it->kind = hb_stmt_col_dup(st, 8, a);
+        it->text = hb_stmt_col_dup(st, 9, a);
+        it->status = hb_stmt_col_dup(st, 10, a);
+        it->day = hb_stmt_col_dup(st, 11, a);
+        it->expressed_by = hb_stmt_col_dup(st, 12, a);
+        it->code_system = hb_stmt_col_dup(st, 13, a);
+        it->code = hb_stmt_col_dup(st, 14, a);
+        it->recurrence = hb_stmt_col_dup(st, 15, a);
+        it->assignee_name = hb_stmt_col_dup(st, 16, a);
+        it->updated_by_name = hb_stmt_col_dup(st, 17, a);
+        it->patient_name = hb_stmt_col_dup(st, 18, a);
     }
     hb_stmt_done(st);
     *out = v;
@@ -318,14 +312,6 @@ static const char SQL_ITEM_SET[] =
 static const char SQL_PLAN_BUMP[] =
     "UPDATE care_plan SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?";
 
-static void bind_opt_id(struct hb_stmt *st, int i, int64_t v)
-{
-    if (v)
-        hb_stmt_int(st, i, v);
-    else
-        hb_stmt_null(st, i);
-}
-
 static int insert_item(struct hb_db *db, struct hb__item *it, int64_t user_id, struct hb_error *err)
 {
     struct hb_stmt *st;
@@ -345,8 +331,8 @@ static int insert_item(struct hb_db *db, struct hb__item *it, int64_t user_id, s
     hb_stmt_text(st, 8, it->expressed_by);
     hb_stmt_text(st, 9, it->code_system);
     hb_stmt_text(st, 10, it->code);
-    bind_opt_id(st, 11, it->assignee_user_id);
-    bind_opt_id(st, 12, it->assignee_org_id);
+    hb_stmt_int_or_null(st, 11, it->assignee_user_id);
+    hb_stmt_int_or_null(st, 12, it->assignee_org_id);
     hb_stmt_int(st, 13, it->assignee_patient);
     hb_stmt_text(st, 14, it->recurrence);
     hb_stmt_int(st, 15, now);
@@ -549,8 +535,8 @@ static int update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_text(st, 4, it.expressed_by);
     hb_stmt_text(st, 5, it.code_system);
     hb_stmt_text(st, 6, it.code);
-    bind_opt_id(st, 7, it.assignee_user_id);
-    bind_opt_id(st, 8, it.assignee_org_id);
+    hb_stmt_int_or_null(st, 7, it.assignee_user_id);
+    hb_stmt_int_or_null(st, 8, it.assignee_org_id);
     hb_stmt_int(st, 9, it.assignee_patient);
     hb_stmt_text(st, 10, it.recurrence);
     hb_stmt_int(st, 11, hb_now_us());

@@ -90,7 +90,7 @@ static int message_tx(struct hb_db *db, void *arg, struct hb_error *err)
                 goto out;
             hb_stmt_int(st, 1, to_org);
             if ((rc = hb_stmt_step(st, err)) == 1)
-                org = hb_arena_strdup(a, hb_stmt_col(st, 0, NULL));
+                org = hb_stmt_col_dup(st, 0, a);
             hb_stmt_done(st);
             if (rc < 0)
                 goto out;
@@ -163,14 +163,8 @@ static int message_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_int(st, 4, u->id);
     hb_stmt_text(st, 5, kind);
     hb_stmt_text(st, 6, body);
-    if (to_org)
-        hb_stmt_int(st, 7, to_org);
-    else
-        hb_stmt_null(st, 7);
-    if (reply_to)
-        hb_stmt_int(st, 8, reply_to);
-    else
-        hb_stmt_null(st, 8);
+    hb_stmt_int_or_null(st, 7, to_org);
+    hb_stmt_int_or_null(st, 8, reply_to);
     hb_stmt_text(st, 9, status);
     hb_stmt_int(st, 10, hb_now_us());
     if ((rc = hb_stmt_run(st, err)) < 0 ||
@@ -247,7 +241,7 @@ int hb_care_messages(struct hb_store *s, const struct hb_user *u, int64_t plan_i
         hb_stmt_int(st, 1, plan_id);
         while (nr < MAX_READERS && (rc = hb_stmt_step(st, err)) == 1) {
             ruser[nr] = hb_stmt_col_int(st, 0);
-            rname[nr] = hb_arena_strdup(arena, hb_stmt_col(st, 1, NULL));
+            rname[nr] = hb_stmt_col_dup(st, 1, arena);
             rlast[nr++] = hb_stmt_col_int(st, 2);
         }
         hb_stmt_done(st);

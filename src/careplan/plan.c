@@ -41,14 +41,8 @@ int hb__care_team_insert(struct hb_db *db, int64_t id, const char *kind, const c
     hb_stmt_text(st, 2, kind);
     hb_stmt_text(st, 3, name);
     hb_stmt_int(st, 4, org_id);
-    if (patient_id)
-        hb_stmt_int(st, 5, patient_id);
-    else
-        hb_stmt_null(st, 5);
-    if (parent_id)
-        hb_stmt_int(st, 6, parent_id);
-    else
-        hb_stmt_null(st, 6);
+    hb_stmt_int_or_null(st, 5, patient_id);
+    hb_stmt_int_or_null(st, 6, parent_id);
     hb_stmt_int(st, 7, hb_now_us());
     rc = hb_stmt_run(st, err);
     return rc < 0 ? rc : 0;
@@ -64,16 +58,10 @@ int hb__care_member_insert(struct hb_db *db, int64_t id, int64_t team_id, int64_
         return rc;
     hb_stmt_int(st, 1, id);
     hb_stmt_int(st, 2, team_id);
-    if (user_id)
-        hb_stmt_int(st, 3, user_id);
-    else
-        hb_stmt_null(st, 3);
+    hb_stmt_int_or_null(st, 3, user_id);
     hb_stmt_text(st, 4, name);
     hb_stmt_text(st, 5, role);
-    if (org_id)
-        hb_stmt_int(st, 6, org_id);
-    else
-        hb_stmt_null(st, 6);
+    hb_stmt_int_or_null(st, 6, org_id);
     hb_stmt_text(st, 7, contact && *contact ? contact : NULL);
     hb_stmt_text(st, 8, from);
     hb_stmt_text(st, 9, to && *to ? to : NULL);
@@ -471,10 +459,7 @@ static int plan_update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_text(st, 8, next.status);
     hb_stmt_text(st, 9, next.contacts);
     hb_stmt_int(st, 10, next.individual_plan);
-    if (next.coordinator_id)
-        hb_stmt_int(st, 11, next.coordinator_id);
-    else
-        hb_stmt_null(st, 11);
+    hb_stmt_int_or_null(st, 11, next.coordinator_id);
     hb_stmt_int(st, 12, hb_now_us());
     hb_stmt_int(st, 13, x->tx.u->id);
     hb_stmt_int(st, 14, p.id);

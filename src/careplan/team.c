@@ -32,8 +32,8 @@ static int team_get(struct hb_db *db, int64_t id, struct hb_arena *a, struct tea
         t->id = hb_stmt_col_int(st, 0);
         t->org_id = hb_stmt_col_int(st, 1);
         t->patient_id = hb_stmt_col_int(st, 2);
-        t->kind = hb_arena_strdup(a, hb_stmt_col(st, 3, NULL));
-        t->status = hb_arena_strdup(a, hb_stmt_col(st, 4, NULL));
+        t->kind = hb_stmt_col_dup(st, 3, a);
+        t->status = hb_stmt_col_dup(st, 4, a);
         t->plan_id = hb_stmt_col_int(st, 5);
     }
     hb_stmt_done(st);
@@ -151,10 +151,10 @@ static int member_add_tx(struct hb_db *db, void *arg, struct hb_error *err)
         const char *urole = NULL;
         if ((rc = hb_stmt_step(st, err)) == 1) {
             if (!name || !*name)
-                name = hb_arena_strdup(a, hb_stmt_col(st, 0, NULL));
+                name = hb_stmt_col_dup(st, 0, a);
             if (!org_id)
                 org_id = hb_stmt_col_int(st, 1);
-            urole = hb_arena_strdup(a, hb_stmt_col(st, 2, NULL));
+            urole = hb_stmt_col_dup(st, 2, a);
         }
         hb_stmt_done(st);
         if (rc < 0)
@@ -245,11 +245,11 @@ static int member_update_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_int(st, 1, x->member_id);
     if ((rc = hb_stmt_step(st, err)) == 1) {
         x->team_id = hb_stmt_col_int(st, 0);
-        name = hb_arena_strdup(a, hb_stmt_col(st, 1, NULL));
-        role = hb_arena_strdup(a, hb_stmt_col(st, 2, NULL));
-        from = hb_arena_strdup(a, hb_stmt_col(st, 3, NULL));
-        to = hb_stmt_col(st, 4, NULL) ? hb_arena_strdup(a, hb_stmt_col(st, 4, NULL)) : NULL;
-        contact = hb_stmt_col(st, 5, NULL) ? hb_arena_strdup(a, hb_stmt_col(st, 5, NULL)) : NULL;
+        name = hb_stmt_col_dup(st, 1, a);
+        role = hb_stmt_col_dup(st, 2, a);
+        from = hb_stmt_col_dup(st, 3, a);
+        to = hb_stmt_col_dup(st, 4, a);
+        contact = hb_stmt_col_dup(st, 5, a);
     }
     hb_stmt_done(st);
     if (rc <= 0) {
@@ -535,8 +535,8 @@ int hb_care_overview(struct hb_store *s, const struct hb_user *u, struct hb_aren
         hb_stmt_text(st, 3, today);
         while (n < 64 && (rc = hb_stmt_step(st, err)) == 1) {
             ids[n] = hb_stmt_col_int(st, 0);
-            names[n] = hb_arena_strdup(arena, hb_stmt_col(st, 1, NULL));
-            kinds[n++] = hb_arena_strdup(arena, hb_stmt_col(st, 2, NULL));
+            names[n] = hb_stmt_col_dup(st, 1, arena);
+            kinds[n++] = hb_stmt_col_dup(st, 2, arena);
         }
         hb_stmt_done(st);
         rc = rc < 0 ? rc : 0;
@@ -629,9 +629,9 @@ static int sync_tx(struct hb_db *db, void *arg, struct hb_error *err)
     while (n < MAX && (rc = hb_stmt_step(st, err)) == 1) {
         cur[n].id = hb_stmt_col_int(st, 0);
         cur[n].user_id = hb_stmt_col_int(st, 1);
-        cur[n].name = hb_arena_strdup(a, hb_stmt_col(st, 2, NULL));
-        cur[n].role = hb_arena_strdup(a, hb_stmt_col(st, 3, NULL));
-        cur[n].to = hb_stmt_col(st, 4, NULL) ? hb_arena_strdup(a, hb_stmt_col(st, 4, NULL)) : NULL;
+        cur[n].name = hb_stmt_col_dup(st, 2, a);
+        cur[n].role = hb_stmt_col_dup(st, 3, a);
+        cur[n].to = hb_stmt_col_dup(st, 4, a);
         cur[n++].seen = false;
     }
     hb_stmt_done(st);

@@ -117,7 +117,7 @@ static int plan_counts(struct hb_db *db, const struct hb_user *u, const char *sq
             continue;
         rows[n] =
             (struct row){hb_stmt_col_int(st, 0), hb_stmt_col_int(st, 1), hb_stmt_col_int(st, 3),
-                         hb_arena_strdup(a, hb_stmt_col(st, 2, NULL))};
+                         hb_stmt_col_dup(st, 2, a)};
         n++;
     }
     hb_stmt_done(st);
@@ -186,10 +186,10 @@ int hb_care_work(struct hb_store *s, const struct hb_user *u, struct hb_arena *a
             c[nc].patient = hb_stmt_col_int(st, 2);
             c[nc].start = hb_stmt_col_int(st, 3);
             c[nc].minutes = hb_stmt_col_int(st, 4);
-            c[nc].purpose = hb_arena_strdup(arena, hb_stmt_col(st, 5, NULL));
+            c[nc].purpose = hb_stmt_col_dup(st, 5, arena);
             c[nc].video =
-                hb_stmt_col(st, 6, NULL) ? hb_arena_strdup(arena, hb_stmt_col(st, 6, NULL)) : NULL;
-            c[nc].name = hb_arena_strdup(arena, hb_stmt_col(st, 7, NULL));
+                hb_stmt_col_dup(st, 6, arena);
+            c[nc].name = hb_stmt_col_dup(st, 7, arena);
             nc++;
         }
         hb_stmt_done(st);

@@ -715,17 +715,7 @@ static const char SQL_CASES_OF[] =
 int hb_discharge_cases_of(struct hb_db *db, int64_t patient_id, int64_t *ids, int max, int *n,
                           struct hb_error *err)
 {
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, SQL_CASES_OF, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, patient_id);
-    hb_stmt_int(st, 2, max);
-    *n = 0;
-    while (*n < max && (rc = hb_stmt_step(st, err)) == 1)
-        ids[(*n)++] = hb_stmt_col_int(st, 0);
-    hb_stmt_done(st);
-    return rc < 0 ? rc : 0;
+    return hb_db_ids(db, SQL_CASES_OF, patient_id, ids, max, n, err);
 }
 
 int hb_discharge_flag(struct hb_db *db, int64_t case_id, json_t **out, int64_t *patient_id,

@@ -118,14 +118,8 @@ static int bed_set(struct hb_db *db, int64_t unit_id, int bed, const char *state
         return rc;
     hb_stmt_text(st, 1, state);
     hb_stmt_text(st, 2, reason);
-    if (until)
-        hb_stmt_int(st, 3, until);
-    else
-        hb_stmt_null(st, 3);
-    if (stay_id)
-        hb_stmt_int(st, 4, stay_id);
-    else
-        hb_stmt_null(st, 4);
+    hb_stmt_int_or_null(st, 3, until);
+    hb_stmt_int_or_null(st, 4, stay_id);
     hb_stmt_int(st, 5, hb_now_us());
     hb_stmt_int(st, 6, unit_id);
     hb_stmt_int(st, 7, bed);

@@ -20,7 +20,6 @@ static const struct {
     {"missed", "Måling uteblitt"},
 };
 
-const char *hb__monitor_alert_label(const char *kind);
 const char *hb__monitor_alert_label(const char *kind)
 {
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -70,10 +69,7 @@ static int event_add(struct hb_db *db, int64_t alert_id, int64_t at, int64_t use
     hb_stmt_int(st, 1, hb_id_new());
     hb_stmt_int(st, 2, alert_id);
     hb_stmt_int(st, 3, at);
-    if (user_id)
-        hb_stmt_int(st, 4, user_id);
-    else
-        hb_stmt_null(st, 4);
+    hb_stmt_int_or_null(st, 4, user_id);
     hb_stmt_text(st, 5, kind);
     hb_stmt_int(st, 6, level);
     hb_stmt_text(st, 7, note);
@@ -120,14 +116,8 @@ static int raise_at(struct hb_db *db, int64_t patient_id, const char *kind, cons
     hb_stmt_int(st, 6, route_id);
     hb_stmt_int(st, 7, at);
     hb_stmt_int(st, 8, at + minutes * 60 * 1000000);
-    if (news2_id)
-        hb_stmt_int(st, 9, news2_id);
-    else
-        hb_stmt_null(st, 9);
-    if (observation_id)
-        hb_stmt_int(st, 10, observation_id);
-    else
-        hb_stmt_null(st, 10);
+    hb_stmt_int_or_null(st, 9, news2_id);
+    hb_stmt_int_or_null(st, 10, observation_id);
     if ((rc = hb_stmt_run(st, err)) < 0 ||
         (rc = event_add(db, id, at, 0, "raised", 1, detail, err)))
         return rc;
@@ -195,7 +185,7 @@ static int act_tx(struct hb_db *db, void *arg, struct hb_error *err)
     hb_stmt_int(st, 1, x->id);
     if ((rc = hb_stmt_step(st, err)) == 1) {
         pid = hb_stmt_col_int(st, 0);
-        status = hb_arena_strdup(a, hb_stmt_col(st, 1, NULL));
+        status = hb_stmt_col_dup(st, 1, a);
         level = (int)hb_stmt_col_int(st, 2);
     }
     hb_stmt_done(st);
@@ -301,8 +291,6 @@ struct tick_tx {
     int escalated, missed;
 };
 
-/* When the next set is due after one at `at` that asked for `minutes`. */
-int64_t hb__monitor_due(int64_t at, int64_t minutes, int64_t started_at);
 int64_t hb__monitor_due(int64_t at, int64_t minutes, int64_t started_at)
 {
     if (!at)
@@ -508,15 +496,5 @@ int hb_monitor_alert_flag(struct hb_db *db, int64_t alert_id, json_t **out, int6
 int hb_monitor_alerts_of(struct hb_db *db, int64_t patient_id, int64_t *ids, int max, int *n,
                          struct hb_error *err)
 {
-    struct hb_stmt *st;
-    int rc = hb_db_stmt(db, SQL_ALERTS_OF, &st, err);
-    if (rc)
-        return rc;
-    hb_stmt_int(st, 1, patient_id);
-    hb_stmt_int(st, 2, max);
-    *n = 0;
-    while (*n < max && (rc = hb_stmt_step(st, err)) == 1)
-        ids[(*n)++] = hb_stmt_col_int(st, 0);
-    hb_stmt_done(st);
-    return rc < 0 ? rc : 0;
+    return hb_db_ids(db, SQL_ALERTS_OF, patient_id, ids, max, n, err);
 }

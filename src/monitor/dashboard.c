@@ -10,8 +10,6 @@
 
 #include "../core/banned.h"
 
-const char *hb__monitor_alert_label(const char *kind);
-int64_t hb__monitor_due(int64_t at, int64_t minutes, int64_t started_at);
 
 /* The monitored patients u answers for: in u's unit, in a team u is in today,
  * on u's GP list, or of u's municipality when an alert was routed there. */
@@ -120,8 +118,8 @@ int hb_monitor_dashboard(struct hb_store *s, const struct hb_user *u, int64_t no
         hb_stmt_int(st, 7, u->municipality_id ? u->municipality_id : -1);
         while (n < MAX && (rc = hb_stmt_step(st, err)) == 1) {
             rows[n].id = hb_stmt_col_int(st, 0);
-            rows[n].name = hb_arena_strdup(arena, hb_stmt_col(st, 1, NULL));
-            rows[n].birth = hb_arena_strdup(arena, hb_stmt_col(st, 2, NULL));
+            rows[n].name = hb_stmt_col_dup(st, 1, arena);
+            rows[n].birth = hb_stmt_col_dup(st, 2, arena);
             rows[n].scale = (int)hb_stmt_col_int(st, 3);
             rows[n++].started = hb_stmt_col_int(st, 4);
         }

@@ -340,6 +340,12 @@ static int alerts_for_threshold(struct hb_db *db, const struct hb_obs *o, json_t
     return 0;
 }
 
+static int cmp_time(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
 int hb_monitor_ingest_in(struct hb_db *db, const struct hb_user *u, struct hb_obs *obs, int n,
                          struct hb_error *err)
 {
@@ -360,22 +366,15 @@ int hb_monitor_ingest_in(struct hb_db *db, const struct hb_user *u, struct hb_ob
         int64_t pid = obs[i].patient_id;
         int64_t *times = hb_arena_alloc(a, sizeof(*times) * (size_t)n);
         int nt = 0;
-        for (int j = i; j < n; j++) {
-            if (obs[j].patient_id != pid || obs[j].vital->news2 < 0)
-                continue;
-            int k = nt;
-            while (k > 0 && times[k - 1] > obs[j].at) {
-                times[k] = times[k - 1];
-                k--;
-            }
-            if (k > 0 && times[k - 1] == obs[j].at) { /* seen: undo the shift */
-                for (; k < nt; k++)
-                    times[k] = times[k + 1];
-                continue;
-            }
-            times[k] = obs[j].at;
-            nt++;
-        }
+        for (int j = i; j < n; j++)
+            if (obs[j].patient_id == pid && obs[j].vital->news2 >= 0)
+                times[nt++] = obs[j].at;
+        qsort(times, (size_t)nt, sizeof(*times), cmp_time);
+        int unique = 0;
+        for (int k = 0; k < nt; k++)
+            if (!unique || times[unique - 1] != times[k])
+                times[unique++] = times[k];
+        nt = unique;
         int scale;
         json_t *thresholds = NULL;
         if ((rc = monitoring_of(db, u, pid, nt > 0, &scale, &thresholds, err)))
@@ -508,7 +507,7 @@ static int set_tx(struct hb_db *db, void *arg, struct hb_error *err)
             scale = (int)hb_stmt_col_int(st, 1);
             scale_by = hb_stmt_col_int(st, 2);
             scale_at = hb_stmt_col_int(st, 3);
-            th = hb_stmt_col(st, 4, NULL) ? hb_arena_strdup(a, hb_stmt_col(st, 4, NULL)) : NULL;
+            th = hb_stmt_col_dup(st, 4, a);
             th_by = hb_stmt_col_int(st, 5);
             th_at = hb_stmt_col_int(st, 6);
         }
@@ -533,17 +532,11 @@ static int set_tx(struct hb_db *db, void *arg, struct hb_error *err)
         hb_stmt_int(st, 4, x->u->id);
         hb_stmt_int(st, 5, scale);
         for (int i = 0; i < 2; i++) {
-            if (ids[i])
-                hb_stmt_int(st, 6 + i, ids[i]);
-            else
-                hb_stmt_null(st, 6 + i);
+            hb_stmt_int_or_null(st, 6 + i, ids[i]);
         }
         hb_stmt_text(st, 8, th);
         for (int i = 2; i < 4; i++) {
-            if (ids[i])
-                hb_stmt_int(st, 7 + i, ids[i]);
-            else
-                hb_stmt_null(st, 7 + i);
+            hb_stmt_int_or_null(st, 7 + i, ids[i]);
         }
         rc = hb_stmt_run(st, err);
         rc = rc < 0 ? rc : 0;

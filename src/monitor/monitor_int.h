@@ -20,6 +20,11 @@ int hb__monitor_raise(struct hb_db *db, int64_t patient_id, const char *kind, co
  * owner may see the patient, inside the caller's write. */
 int hb__monitor_notify(struct hb_db *db, int64_t alert_id, int64_t patient_id, int64_t at,
                        struct hb_error *err);
+/* The Norwegian name of an alert kind (news2-high, ...). */
+const char *hb__monitor_alert_label(const char *kind);
+/* When the next set is due after one at `at` that asked for `minutes` (0:
+ * continuous), or (no set yet) 12 hours after monitoring started. */
+int64_t hb__monitor_due(int64_t at, int64_t minutes, int64_t started_at);
 /* Hundredths as Norwegians write them: 61,5 and 37,25 and 96. */
 void hb__monitor_num_text(int64_t v, char *out, size_t n);
 

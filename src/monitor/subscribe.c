@@ -16,8 +16,7 @@
 #define LEASE_US (60LL * 1000000)
 
 /* Back-off after the n-th failed attempt: 5 s, 10 s, 20 s ... at most 10 minutes. */
-int64_t hb__monitor_backoff_us(int attempts);
-int64_t hb__monitor_backoff_us(int attempts)
+static int64_t backoff_us(int attempts)
 {
     int64_t s = 5;
     for (int i = 1; i < attempts && s < 600; i++)
@@ -59,10 +58,7 @@ static int sub_tx(struct hb_db *db, void *arg, struct hb_error *err)
     x->id = hb_id_new();
     hb_stmt_int(st, 1, x->id);
     hb_stmt_text(st, 2, x->criteria);
-    if (x->patient_id)
-        hb_stmt_int(st, 3, x->patient_id);
-    else
-        hb_stmt_null(st, 3);
+    hb_stmt_int_or_null(st, 3, x->patient_id);
     hb_stmt_text(st, 4, x->endpoint);
     hb_stmt_text(st, 5, x->header);
     hb_stmt_text(st, 6, x->payload);
@@ -335,7 +331,7 @@ static int outcome_tx(struct hb_db *db, void *arg, struct hb_error *err)
     } else {
         bool give_up = x->now - x->created_at > GIVE_UP_US;
         hb_stmt_text(st, 1, give_up ? "failed" : "pending");
-        hb_stmt_int(st, 2, x->now + hb__monitor_backoff_us(x->attempts + 1));
+        hb_stmt_int(st, 2, x->now + backoff_us(x->attempts + 1));
         hb_stmt_text(st, 3, x->error);
         hb_stmt_int(st, 4, x->id);
     }

@@ -56,17 +56,11 @@ int hb_org_add(struct hb_db *db, struct hb_org *o, int64_t user_id, struct hb_er
     hb_stmt_text(st, 3, o->unit_type);
     hb_stmt_text(st, 4, o->name);
     hb_stmt_text(st, 5, hb_fold(a, o->name));
-    if (o->parent_id)
-        hb_stmt_int(st, 6, o->parent_id);
-    else
-        hb_stmt_null(st, 6);
+    hb_stmt_int_or_null(st, 6, o->parent_id);
     hb_stmt_text(st, 7, o->kommunenummer);
     hb_stmt_text(st, 8, o->orgnr);
     hb_stmt_text(st, 9, o->site);
-    if (o->beds)
-        hb_stmt_int(st, 10, o->beds);
-    else
-        hb_stmt_null(st, 10);
+    hb_stmt_int_or_null(st, 10, o->beds);
     hb_stmt_int(st, 11, o->updated_at);
     if ((rc = hb_stmt_run(st, err)) < 0)
         goto out;
@@ -117,24 +111,18 @@ static const char SQL_ORG_LIST[] =
     " OR o.orgnr = CAST(? AS TEXT))"
     " ORDER BY o.type, o.name LIMIT ?";
 
-static const char *dup_col(struct hb_stmt *st, int i, struct hb_arena *a)
-{
-    const char *s = hb_stmt_col(st, i, NULL);
-    return s ? hb_arena_strdup(a, s) : NULL;
-}
-
 static void read_org(struct hb_stmt *st, struct hb_arena *a, struct hb_org *o)
 {
     memset(o, 0, sizeof(*o));
     o->id = hb_stmt_col_int(st, 0);
-    o->type = dup_col(st, 1, a);
-    o->unit_type = dup_col(st, 2, a);
-    o->name = dup_col(st, 3, a);
-    o->kommunenummer = dup_col(st, 4, a);
-    o->orgnr = dup_col(st, 5, a);
-    o->site = dup_col(st, 6, a);
+    o->type = hb_stmt_col_dup(st, 1, a);
+    o->unit_type = hb_stmt_col_dup(st, 2, a);
+    o->name = hb_stmt_col_dup(st, 3, a);
+    o->kommunenummer = hb_stmt_col_dup(st, 4, a);
+    o->orgnr = hb_stmt_col_dup(st, 5, a);
+    o->site = hb_stmt_col_dup(st, 6, a);
     o->parent_id = hb_stmt_col_int(st, 7);
-    o->parent_name = dup_col(st, 8, a);
+    o->parent_name = hb_stmt_col_dup(st, 8, a);
     o->beds = (int)hb_stmt_col_int(st, 9);
     o->version = (int)hb_stmt_col_int(st, 10);
     o->updated_at = hb_stmt_col_int(st, 11);

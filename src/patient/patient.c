@@ -261,13 +261,6 @@ static void build_resource(struct hb_patient *p, struct hb_arena *a)
 
 static const char SQL_PATIENT_GET[] = "SELECT " PATIENT_COLS PATIENT_FROM " WHERE p.id = ?";
 
-static const char *col_dup(struct hb_stmt *st, int i, struct hb_arena *a)
-{
-    size_t n;
-    const char *s = hb_stmt_col(st, i, &n);
-    return s ? hb_arena_strndup(a, s, n) : NULL;
-}
-
 static void read_patient(struct hb_stmt *st, struct hb_arena *a, struct hb_patient *p)
 {
     memset(p, 0, sizeof(*p));
@@ -277,8 +270,8 @@ static void read_patient(struct hb_stmt *st, struct hb_arena *a, struct hb_patie
     snprintf(p->nid, sizeof(p->nid), "%s", hb_stmt_col(st, 3, NULL));
     const char *kind = hb_stmt_col(st, 4, NULL);
     p->nid_kind = kind && strcmp(kind, "dnr") == 0 ? HB_NID_DNR : HB_NID_FNR;
-    p->family = col_dup(st, 5, a);
-    p->given = col_dup(st, 6, a);
+    p->family = hb_stmt_col_dup(st, 5, a);
+    p->given = hb_stmt_col_dup(st, 6, a);
     snprintf(p->birth_date, sizeof(p->birth_date), "%s", hb_stmt_col(st, 7, NULL));
     const char *sex = hb_stmt_col(st, 8, NULL);
     p->female = sex && strcmp(sex, "female") == 0;
@@ -287,8 +280,8 @@ static void read_patient(struct hb_stmt *st, struct hb_arena *a, struct hb_patie
     p->gp_org_id = hb_stmt_col_int(st, 11);
     p->resource = hb_stmt_col(st, 12, &p->resource_len);
     p->resource = hb_arena_strndup(a, p->resource, p->resource_len);
-    p->kommunenummer = col_dup(st, 13, a);
-    p->municipality_name = col_dup(st, 14, a);
+    p->kommunenummer = hb_stmt_col_dup(st, 13, a);
+    p->municipality_name = hb_stmt_col_dup(st, 14, a);
 }
 
 static struct hb_patient_ref ref_of(const struct hb_patient *p)
@@ -404,14 +397,6 @@ struct patient_write {
     bool update;
 };
 
-static void bind_opt(struct hb_stmt *st, int i, int64_t v)
-{
-    if (v)
-        hb_stmt_int(st, i, v);
-    else
-        hb_stmt_null(st, i);
-}
-
 static void bind_fields(struct hb_stmt *st, int i, struct hb_patient *p, struct hb_arena *a)
 {
     hb_stmt_text(st, i++, p->nid);
@@ -422,9 +407,9 @@ static void bind_fields(struct hb_stmt *st, int i, struct hb_patient *p, struct 
     hb_stmt_text(st, i++, hb_fold(a, p->given));
     hb_stmt_text(st, i++, p->birth_date);
     hb_stmt_text(st, i++, p->female ? "female" : "male");
-    bind_opt(st, i++, p->municipality_id);
-    bind_opt(st, i++, p->gp_user_id);
-    bind_opt(st, i, p->gp_org_id);
+    hb_stmt_int_or_null(st, i++, p->municipality_id);
+    hb_stmt_int_or_null(st, i++, p->gp_user_id);
+    hb_stmt_int_or_null(st, i, p->gp_org_id);
 }
 
 static int patient_write_tx(struct hb_db *db, void *arg, struct hb_error *err)
@@ -702,8 +687,8 @@ int hb_patient_history(struct hb_store *s, const struct hb_user *u, int64_t id,
         while (k <= cap && (rc = hb_stmt_step(st, err)) == 1) {
             v[k].version = (int)hb_stmt_col_int(st, 0);
             v[k].at = hb_stmt_col_int(st, 1);
-            v[k].action = col_dup(st, 2, arena);
-            v[k].resource = col_dup(st, 3, arena);
+            v[k].action = hb_stmt_col_dup(st, 2, arena);
+            v[k].resource = hb_stmt_col_dup(st, 3, arena);
             k++;
         }
         hb_stmt_done(st);

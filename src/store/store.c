@@ -114,6 +114,21 @@ void hb_stmt_null(struct hb_stmt *st, int i)
     st->db->ops->bind_null(st, i);
 }
 
+void hb_stmt_int_or_null(struct hb_stmt *st, int i, int64_t v)
+{
+    if (v)
+        hb_stmt_int(st, i, v);
+    else
+        hb_stmt_null(st, i);
+}
+
+const char *hb_stmt_col_dup(struct hb_stmt *st, int i, struct hb_arena *arena)
+{
+    size_t n = 0;
+    const char *s = st->db->ops->col(st, i, &n);
+    return s ? hb_arena_strndup(arena, s, n) : NULL;
+}
+
 int hb_stmt_step(struct hb_stmt *st, struct hb_error *err)
 {
     return st->db->ops->step(st, err);
@@ -161,6 +176,22 @@ int hb_db_one(struct hb_db *db, const char *sql, int64_t param,
         read(st, arg);
     hb_stmt_done(st);
     return rc;
+}
+
+int hb_db_ids(struct hb_db *db, const char *sql, int64_t param, int64_t *ids, int max, int *n,
+              struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, sql, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, param);
+    hb_stmt_int(st, 2, max);
+    *n = 0;
+    while (*n < max && (rc = hb_stmt_step(st, err)) == 1)
+        ids[(*n)++] = hb_stmt_col_int(st, 0);
+    hb_stmt_done(st);
+    return rc < 0 ? rc : 0;
 }
 
 int hb_db_exec(struct hb_db *db, const char *sql, struct hb_error *err)

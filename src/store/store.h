@@ -50,11 +50,15 @@ void hb_stmt_text(struct hb_stmt *st, int i, const char *s); /* NULL binds NULL 
 void hb_stmt_textn(struct hb_stmt *st, int i, const char *s, size_t n);
 void hb_stmt_int(struct hb_stmt *st, int i, int64_t v);
 void hb_stmt_null(struct hb_stmt *st, int i);
+/* Binds v, or NULL when v is 0 (an optional reference). */
+void hb_stmt_int_or_null(struct hb_stmt *st, int i, int64_t v);
 /* 1: a row is ready; 0: done; <0: error (err filled; HB_CONFLICT on a unique
  * violation). */
 int hb_stmt_step(struct hb_stmt *st, struct hb_error *err);
 const char *hb_stmt_col(struct hb_stmt *st, int i, size_t *len); /* NULL when SQL NULL */
 int64_t hb_stmt_col_int(struct hb_stmt *st, int i);
+/* A copy of text column i in arena, or NULL when SQL NULL. */
+const char *hb_stmt_col_dup(struct hb_stmt *st, int i, struct hb_arena *arena);
 void hb_stmt_done(struct hb_stmt *st);
 
 /* Runs sql with one integer parameter (usually an id). When a row comes and
@@ -62,6 +66,11 @@ void hb_stmt_done(struct hb_stmt *st);
  * <0 with err filled. */
 int hb_db_one(struct hb_db *db, const char *sql, int64_t param,
               void (*read)(struct hb_stmt *st, void *arg), void *arg, struct hb_error *err);
+
+/* Runs sql with one integer parameter followed by the limit max and collects
+ * the first column of each row (ids) into ids; *n gets the count. */
+int hb_db_ids(struct hb_db *db, const char *sql, int64_t param, int64_t *ids, int max, int *n,
+              struct hb_error *err);
 
 /* Convenience: run a statement that returns no rows (or ignore them). */
 int hb_stmt_run(struct hb_stmt *st, struct hb_error *err);

@@ -442,3 +442,21 @@ test('standing teams: created with members, listed, and the overview for team le
   assert.equal(team.overdueTasks, team.plans.reduce((s, p) => s + p.overdueTasks, 0));
   assert.ok(team.plans.some((p) => p.daysSinceContact !== undefined));
 });
+
+test('at the same moment: two plans for one patient, or two edits of one field, and exactly one wins', async () => {
+  const pid = gpPatientWithoutPlan('fastlege', 2);
+  const created = await Promise.all([
+    as.fastlege.post(`/api/patients/${pid}/plan`, { title: 'Fra legen' }),
+    as.fastlege.post(`/api/patients/${pid}/plan`, { title: 'Fra legen, igjen' }),
+    as.hjemmesykepleier.post(`/api/patients/${pid}/plan`, { title: 'Fra hjemmesykepleien' }),
+  ]);
+  assert.deepEqual(created.map((r) => r.status).sort(), [201, 409, 409]);
+  assert.equal(q(`SELECT COUNT(*) FROM care_plan WHERE patient_id = ${pid}`), '1');
+  const page = (await as.fastlege.get(`/api/patients/${pid}/plan`)).json.plan;
+  const edits = await Promise.all(['Tegn A', 'Tegn B'].map((t) =>
+    as.fastlege.put(`/api/plans/${page.id}`, { version: page.version, crisisSigns: t })));
+  assert.deepEqual(edits.map((r) => r.status).sort(), [200, 409]);
+  const loser = edits.find((r) => r.status === 409).json;
+  assert.equal(q(`SELECT crisis_signs FROM care_plan WHERE id = ${page.id}`), loser.current.crisisSigns,
+    'the stored text is the winner\'s, and the loser is shown it');
+});
