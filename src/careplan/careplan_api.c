@@ -61,6 +61,30 @@ static int add_under(struct hb_request *req, add_fn add, struct hb_error *err)
     return 0;
 }
 
+/* The shape of every "change X {id} from the version I saw" operation. */
+typedef int (*update_fn)(struct hb_store *s, const struct hb_user *u, int64_t id, json_t *in,
+                         int if_version, bool strict, json_t **conflict, struct hb_error *err);
+
+/* Parses path id 0 and body "version", runs update with the rest of the body
+ * and answers 200 {"id"}, or 409 with the other person's change. */
+static int update_versioned(struct hb_request *req, update_fn update, struct hb_error *err)
+{
+    int64_t id;
+    int version;
+    json_t *conflict = NULL;
+    int rc = hb_app_id_param(req, 0, &id, err);
+    if (rc || (rc = body_version(req, &version, err)))
+        return rc;
+    json_t *in = json_deep_copy(hb_req_json(req));
+    json_object_del(in, "version");
+    rc = update(hb_app_store(req), hb_app_user(req), id, in, version, false, &conflict, err);
+    json_decref(in);
+    if (rc)
+        return conflict_or(req, rc, conflict, err);
+    hb_app_respond_id(req, 200, id);
+    return 0;
+}
+
 int hb_api_plan_get(struct hb_request *req, struct hb_error *err)
 {
     int64_t id;
@@ -78,18 +102,7 @@ int hb_api_plan_create(struct hb_request *req, struct hb_error *err)
 
 int hb_api_plan_update(struct hb_request *req, struct hb_error *err)
 {
-    int64_t id;
-    int version;
-    json_t *conflict = NULL;
-    int rc = hb_app_id_param(req, 0, &id, err);
-    if (rc || (rc = body_version(req, &version, err)))
-        return rc;
-    rc = hb_care_plan_update(hb_app_store(req), hb_app_user(req), id, hb_req_json(req), version,
-                             false, &conflict, err);
-    if (rc)
-        return conflict_or(req, rc, conflict, err);
-    hb_app_respond_id(req, 200, id);
-    return 0;
+    return update_versioned(req, hb_care_plan_update, err);
 }
 
 int hb_api_item_add(struct hb_request *req, struct hb_error *err)
@@ -99,21 +112,7 @@ int hb_api_item_add(struct hb_request *req, struct hb_error *err)
 
 int hb_api_item_update(struct hb_request *req, struct hb_error *err)
 {
-    int64_t id;
-    int version;
-    json_t *conflict = NULL;
-    int rc = hb_app_id_param(req, 0, &id, err);
-    if (rc || (rc = body_version(req, &version, err)))
-        return rc;
-    json_t *in = json_deep_copy(hb_req_json(req));
-    json_object_del(in, "version");
-    rc = hb_care_item_update(hb_app_store(req), hb_app_user(req), id, in, version, false, &conflict,
-                             err);
-    json_decref(in);
-    if (rc)
-        return conflict_or(req, rc, conflict, err);
-    hb_app_respond_id(req, 200, id);
-    return 0;
+    return update_versioned(req, hb_care_item_update, err);
 }
 
 int hb_api_messages(struct hb_request *req, struct hb_error *err)

@@ -1,35 +1,19 @@
 // Shared care in a real browser: the GP adds a task to the plan, the
 // home-care nurse finds it in her worklist and completes it, and the patient
 // reads the plan, writes what matters to her and reports a measurement.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newDatabase, seedDemo, startServer } from '../lib/server.mjs';
-import { launch, login as loginAs, collectErrors } from '../lib/browser.mjs';
+import { demoSuite, login as loginAs, collectErrors } from '../lib/browser.mjs';
 
-let db;
-let srv;
-let browser;
+const suite = demoSuite('browsercare');
 const shots = process.env.HB_TEST_OUT || '/tmp';
 
-before(async () => {
-  db = newDatabase('browsercare');
-  seedDemo(db);
-  srv = await startServer(db);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
-
-const login = (page, username) => loginAs(page, srv.base, username);
-
+const login = (page, username) => loginAs(page, suite.srv.base, username);
 
 const TASK = 'Ta med blodtrykksmåleren til kontrollen';
 
 test('a GP adds a task for the home-care nurse in the patient\'s plan', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await context.newPage();
   const errors = collectErrors(page);
   await login(page, 'fastlege');
@@ -51,14 +35,14 @@ test('a GP adds a task for the home-care nurse in the patient\'s plan', async ()
   await row.waitFor();
   assert.match(await row.innerText(), /Hanne Heimeteneste/);
   assert.match(await row.innerText(), /\d\d\.\d\d\.\d{4}/, 'the due date in Norwegian form');
-  assert.equal(db.query(`SELECT status FROM care_item WHERE text = '${TASK}'`), 'requested');
+  assert.equal(suite.db.query(`SELECT status FROM care_item WHERE text = '${TASK}'`), 'requested');
   await page.screenshot({ path: `${shots}/careplan-gp.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('the home-care nurse sees it in her worklist and completes it', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await context.newPage();
   const errors = collectErrors(page);
   await login(page, 'hjemmesykepleier');
@@ -69,13 +53,13 @@ test('the home-care nurse sees it in her worklist and completes it', async () =>
   await page.screenshot({ path: `${shots}/careplan-worklist.png`, fullPage: true });
   await item.getByRole('button', { name: 'Utført' }).click();
   await page.locator('#my-work li', { hasText: TASK }).waitFor({ state: 'detached' });
-  assert.equal(db.query(`SELECT status FROM care_item WHERE text = '${TASK}'`), 'completed');
+  assert.equal(suite.db.query(`SELECT status FROM care_item WHERE text = '${TASK}'`), 'completed');
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('the patient reads her plan, writes what matters to her and reports her weight', async () => {
-  const context = await browser.newContext({ viewport: { width: 820, height: 1180 } }); // a tablet
+  const context = await suite.browser.newContext({ viewport: { width: 820, height: 1180 } }); // a tablet
   const page = await context.newPage();
   const errors = collectErrors(page);
   await login(page, 'pasient');
@@ -87,7 +71,7 @@ test('the patient reads her plan, writes what matters to her and reports her wei
   await page.getByLabel('Skriv med dine egne ord').fill(words);
   await page.locator('#what-matters').getByRole('button', { name: 'Lagre' }).click();
   await page.locator('#what-matters blockquote', { hasText: words }).waitFor();
-  assert.equal(db.query(`SELECT what_matters FROM care_plan WHERE patient_id = (SELECT patient_id FROM app_user
+  assert.equal(suite.db.query(`SELECT what_matters FROM care_plan WHERE patient_id = (SELECT patient_id FROM app_user
     WHERE username = 'pasient') AND status = 'active'`), words);
   await page.getByLabel('Hva har du målt?').selectOption('weight');
   await page.getByLabel('Verdi').fill('61,8');
@@ -102,7 +86,7 @@ test('the patient reads her plan, writes what matters to her and reports her wei
 });
 
 test('the relative sees what the patient allowed and nothing to edit', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   const page = await context.newPage();
   const errors = collectErrors(page);
   await login(page, 'parorende');

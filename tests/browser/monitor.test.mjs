@@ -1,38 +1,24 @@
 // Monitoring in a real browser: an alert raised by a device posting vital
 // signs appears on the KAD nurse's dashboard without reloading, and she
 // acknowledges it; the chart shows the vital signs with NEWS2 bands.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newDatabase, seedDemo, startServer, Client } from '../lib/server.mjs';
-import { launch, login as loginAs, collectErrors } from '../lib/browser.mjs';
+import { Client } from '../lib/server.mjs';
+import { demoSuite, login as loginAs, collectErrors } from '../lib/browser.mjs';
 
-let db;
-let srv;
-let browser;
+const suite = demoSuite('browsermon');
 const shots = process.env.HB_TEST_OUT || '/tmp';
 
-before(async () => {
-  db = newDatabase('browsermon');
-  seedDemo(db);
-  srv = await startServer(db);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
-
 test('an alert appears live on the dashboard and is acknowledged', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
-  const pid = db.query(`SELECT s.patient_id FROM stay s JOIN org o ON o.id = s.unit_id WHERE o.unit_type = 'kad'
+  const pid = suite.db.query(`SELECT s.patient_id FROM stay s JOIN org o ON o.id = s.unit_id WHERE o.unit_type = 'kad'
     AND s.end_at IS NULL ORDER BY s.patient_id LIMIT 1`);
-  const device = new Client(srv.base);
+  const device = new Client(suite.srv.base);
   await device.login('sykepleier.kad');
   const normal = { rr: '16', spo2: '97', oxygen: '0', sbp: '125', pulse: '72', acvpu: 'A', temperature: '37.0' };
   assert.equal((await device.post(`/api/patients/${pid}/vitals`, { values: normal })).status, 201);
-  await loginAs(page, srv.base, 'sykepleier.kad');
+  await loginAs(page, suite.srv.base, 'sykepleier.kad');
   await page.getByRole('link', { name: 'Overvåking', exact: true }).click();
   const row = page.locator(`tr[data-patient="${pid}"]`);
   await row.waitFor();
@@ -50,7 +36,7 @@ test('an alert appears live on the dashboard and is acknowledged', async () => {
   await page.screenshot({ path: `${shots}/monitor-dashboard.png`, fullPage: true });
   await alert.getByRole('button', { name: 'Kvitter' }).click();
   await page.locator(`tr[data-patient="${pid}"] li.alert.acknowledged`).first().waitFor();
-  assert.equal(db.query(`SELECT status FROM alert WHERE patient_id = ${pid} AND kind = 'news2-high'`), 'acknowledged');
+  assert.equal(suite.db.query(`SELECT status FROM alert WHERE patient_id = ${pid} AND kind = 'news2-high'`), 'acknowledged');
   await page.getByRole('link', { name: 'Start' }).click();
   await page.locator('#my-alerts li', { hasText: /NEWS2 7 eller mer/ }).first().waitFor();
   assert.match(await page.locator('#my-alerts').innerText(), /kvittert/);

@@ -1,32 +1,16 @@
 // The web UI in a real browser (Debian's Chromium driven by playwright-core).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newDatabase, seedDemo, startServer } from '../lib/server.mjs';
-import { launch, login as loginAs, collectErrors } from '../lib/browser.mjs';
+import { demoSuite, login as loginAs, collectErrors } from '../lib/browser.mjs';
 
-let db;
-let srv;
-let browser;
+const suite = demoSuite('browser');
 
-before(async () => {
-  db = newDatabase('browser');
-  seedDemo(db);
-  srv = await startServer(db);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
-
-const login = (page, username) => loginAs(page, srv.base, username);
-
+const login = (page, username) => loginAs(page, suite.srv.base, username);
 
 test('a GP logs in, searches, opens a patient and sees the access it just caused', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
-  await page.goto(srv.base + '/');
+  await page.goto(suite.srv.base + '/');
   await page.getByLabel('Brukernavn').fill('fastlege');
   await page.getByLabel('Passord').fill('feil');
   await page.getByRole('button', { name: 'Logg inn' }).click();
@@ -50,11 +34,11 @@ test('a GP logs in, searches, opens a patient and sees the access it just caused
 });
 
 test('emergency access through the dialog, by keyboard', async () => {
-  const page = await browser.newPage();
-  const nid = db.query(`SELECT p.nid FROM patient p JOIN org o ON o.id = p.municipality_id
+  const page = await suite.browser.newPage();
+  const nid = suite.db.query(`SELECT p.nid FROM patient p JOIN org o ON o.id = p.municipality_id
     WHERE o.kommunenummer = '4628' AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) LIMIT 1`);
   await login(page, 'fastlege');
-  await page.goto(`${srv.base}/#/sok`);
+  await page.goto(`${suite.srv.base}/#/sok`);
   await page.getByLabel('Navn eller fødselsnummer').fill(nid);
   await page.keyboard.press('Enter');
   await page.getByText('Pasienten finnes, men').waitFor();
@@ -69,7 +53,7 @@ test('emergency access through the dialog, by keyboard', async () => {
   await page.keyboard.press('Enter');
   await page.locator('#access-log tbody tr', { hasText: 'Nødtilgang' }).first().waitFor();
   assert.match(await page.locator('dl.facts').innerText(), /nødtilgang/);
-  const admin = await browser.newPage();
+  const admin = await suite.browser.newPage();
   await login(admin, 'admin');
   await admin.getByRole('link', { name: 'Nødtilganger', exact: true }).click();
   const row = admin.locator('table.emergency-report tbody tr', { hasText: 'Akutt forverring' });
@@ -78,7 +62,7 @@ test('emergency access through the dialog, by keyboard', async () => {
 });
 
 test('a patient sees who has looked at their record; the organisation page has totals', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   await login(page, 'pasient');
   await page.getByRole('link', { name: 'Hvem har sett journalen min' }).first().click();
   await page.getByRole('heading', { name: 'Hvem har sett journalen min' }).waitFor();
@@ -96,7 +80,7 @@ test('a patient sees who has looked at their record; the organisation page has t
 });
 
 test('a KAD nurse keeps what the unit can treat current; everyone sees it on the capacity page', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
   await login(page, 'sykepleier.kad');
   await page.getByRole('link', { name: 'Kapasitet', exact: true }).click();
@@ -116,9 +100,9 @@ test('a KAD nurse keeps what the unit can treat current; everyone sees it on the
   await page.locator('#capacity-units tbody tr', { hasText: 'KAD Region' }).waitFor({ state: 'detached' });
   assert.ok(await page.locator('#capacity-units tbody tr', { hasText: 'Medisinsk avdeling' }).count() === 1,
     'units with x-ray remain');
-  const ward = await browser.newPage();
+  const ward = await suite.browser.newPage();
   await login(ward, 'sykepleier.haukeland');
-  await ward.goto(`${srv.base}/#/kapasitet`);
+  await ward.goto(`${suite.srv.base}/#/kapasitet`);
   await ward.locator('#capacity-units tbody tr', { hasText: 'KAD Region' }).waitFor();
   assert.equal(await ward.locator('#unit-form', { hasText: 'KAD' }).count(), 0, 'only the unit edits itself');
   assert.match(await ward.locator('#capacity-municipalities tfoot').innerText(), /Sum/);
@@ -126,11 +110,11 @@ test('a KAD nurse keeps what the unit can treat current; everyone sees it on the
 });
 
 test('the KAD bed board: admit by national id into a free bed, discharge, all without reloading', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
-  const nid = db.query(`SELECT p.nid FROM patient p JOIN org m ON m.id = p.municipality_id
+  const nid = suite.db.query(`SELECT p.nid FROM patient p JOIN org m ON m.id = p.municipality_id
     WHERE m.kommunenummer = '4632' AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) LIMIT 1`);
-  const family = db.query(`SELECT family FROM patient WHERE nid = '${nid}'`);
+  const family = suite.db.query(`SELECT family FROM patient WHERE nid = '${nid}'`);
   await login(page, 'sykepleier.kad');
   await page.getByRole('link', { name: /^Sengeoversikt for/ }).click();
   await page.getByRole('heading', { name: 'KAD Region Nordhordland Helsehus' }).waitFor();
@@ -150,12 +134,12 @@ test('the KAD bed board: admit by national id into a free bed, discharge, all wi
   await page.locator(`li.bed.cleaning[data-bed="${number}"]`).waitFor();
   await page.locator(`li.bed[data-bed="${number}"]`).getByRole('button', { name: 'Marker som ledig' }).click();
   await page.locator(`li.bed.free[data-bed="${number}"]`).waitFor();
-  assert.equal(db.query(`SELECT discharge_to FROM stay s JOIN patient p ON p.id = s.patient_id WHERE p.nid = '${nid}'`), 'home');
+  assert.equal(suite.db.query(`SELECT discharge_to FROM stay s JOIN patient p ON p.id = s.patient_id WHERE p.nid = '${nid}'`), 'home');
   assert.deepEqual(errors, []);
 });
 
 test('finding a place for a patient from Osterøy who needs IV antibiotics', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
   await login(page, 'sykepleier.haukeland');
   await page.getByRole('link', { name: 'Finn plass' }).click();
@@ -172,7 +156,7 @@ test('finding a place for a patient from Osterøy who needs IV antibiotics', asy
 });
 
 test('the allocation office answers a discharge-ready notice and sees the statement', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
   await login(page, 'tildeling.alver');
   await page.getByRole('link', { name: 'Utskrivningsklare', exact: true }).click();
@@ -194,7 +178,7 @@ test('the allocation office answers a discharge-ready notice and sees the statem
 });
 
 test('the secretariat opens the joint unit settlement from the capacity page', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
   await login(page, 'analytiker');
   await page.getByRole('link', { name: 'Kapasitet', exact: true }).click();
@@ -207,13 +191,13 @@ test('the secretariat opens the joint unit settlement from the capacity page', a
 });
 
 test('a hospital nurse admits to the ward, notifies the municipality and declares the patient ready', async () => {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   const errors = collectErrors(page);
-  const ward = db.query("SELECT id FROM org WHERE name = 'Medisinsk avdeling'");
-  const nid = db.query(`SELECT p.nid FROM patient p JOIN org m ON m.id = p.municipality_id
+  const ward = suite.db.query("SELECT id FROM org WHERE name = 'Medisinsk avdeling'");
+  const nid = suite.db.query(`SELECT p.nid FROM patient p JOIN org m ON m.id = p.municipality_id
     WHERE m.kommunenummer = '4631' AND NOT EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id) ORDER BY p.id LIMIT 1`);
   await login(page, 'sykepleier.haukeland');
-  await page.goto(`${srv.base}/#/enhet/${ward}`);
+  await page.goto(`${suite.srv.base}/#/enhet/${ward}`);
   const freeCard = page.locator('li.bed.free').first();
   const number = await freeCard.getAttribute('data-bed');
   await freeCard.getByRole('button', { name: 'Legg inn' }).click();
@@ -225,6 +209,6 @@ test('a hospital nurse admits to the ward, notifies the municipality and declare
   await page.getByRole('button', { name: 'Meld utskrivningsklar' }).click();
   await page.locator('#discharge-status', { hasText: 'Utskrivningsklar' }).waitFor();
   assert.match(await page.locator('#discharge-timeline').innerText(), /Melding om utskrivningsklar pasient/);
-  assert.equal(db.query(`SELECT c.status FROM discharge_case c JOIN patient p ON p.id = c.patient_id WHERE p.nid = '${nid}'`), 'ready');
+  assert.equal(suite.db.query(`SELECT c.status FROM discharge_case c JOIN patient p ON p.id = c.patient_id WHERE p.nid = '${nid}'`), 'ready');
   assert.deepEqual(errors, []);
 });

@@ -1,7 +1,8 @@
 // Shared by the browser suites: Debian's Chromium driven by playwright-core
 // with the flags a closed network needs, logging in, and collecting errors.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
-import { PASSWORD } from './server.mjs';
+import { PASSWORD, newDatabase, seedDemo, startServer } from './server.mjs';
 
 export function launch() {
   return chromium.launch({
@@ -9,6 +10,24 @@ export function launch() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// Registers the suite's before and after: a fresh database named name with
+// the demo data, a server on it and a browser. The returned object holds db,
+// srv and browser once before has run.
+export function demoSuite(name) {
+  const suite = {};
+  before(async () => {
+    suite.db = newDatabase(name);
+    seedDemo(suite.db);
+    suite.srv = await startServer(suite.db);
+    suite.browser = await launch();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.srv?.stop();
+  });
+  return suite;
 }
 
 export async function login(page, base, username, password = PASSWORD) {
