@@ -1,8 +1,9 @@
 // Monitoring over real HTTP on either backend: NEWS2 of complete sets, scale 2,
 // personal thresholds, alerts routed to whoever is responsible as the patient
 // moves, acknowledgement, escalation with a controllable clock, missed
-// measurements, bad input that stores nothing, and a server killed mid-stream
-// that loses nothing it acknowledged.
+// measurements, bad input that stores nothing, a server killed mid-stream
+// that loses nothing it acknowledged, and one killed mid-delivery whose
+// notification is sent after restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -344,5 +345,57 @@ test('killed with SIGKILL mid-stream: every acknowledged observation and its ale
     }
   } finally {
     await s2.stop();
+  }
+});
+
+test('killed while sending a notification: the claim runs out and it is delivered after restart', async () => {
+  const d3 = newDatabase('crashsend');
+  seedDemo(d3);
+  const args = ['--test-clock', '--notify-interval', '86400'];
+  let s3 = await startServer(d3, args);
+  const got = [];
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      got.push(Date.now());
+      if (got.length > 1) res.writeHead(200).end(); // the first request hangs: the sender dies waiting
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  try {
+    const nurse = new Client(s3.base);
+    await nurse.login('sykepleier.kad');
+    const admin = new Client(s3.base);
+    await admin.login('admin');
+    const pid = d3.query(`SELECT s.patient_id FROM stay s JOIN org o ON o.id = s.unit_id WHERE o.unit_type = 'kad'
+      AND s.end_at IS NULL ORDER BY s.patient_id LIMIT 1`);
+    let r = await nurse.post('/fhir/Subscription', { resourceType: 'Subscription', status: 'requested', reason: 'Varsler',
+      criteria: `Flag?category=clinical&patient=Patient/${pid}`,
+      channel: { type: 'rest-hook', endpoint: `http://127.0.0.1:${receiver.address().port}/hook`, payload: 'application/fhir+json' } });
+    assert.equal(r.status, 201, r.text);
+    const t0 = Date.now();
+    assert.equal((await vitals(nurse, pid, { ...normal, rr: '26', spo2: '91', pulse: '125' })).status, 201);
+    const note = d3.query(`SELECT id FROM notification WHERE subscription_id = ${r.json.id}`);
+    assert.ok(note, 'a notification waits');
+    const tick = admin.post('/api/monitor/tick', { at: iso(t0 + 1000) }).catch(() => null);
+    while (got.length === 0) await new Promise((res) => setTimeout(res, 20));
+    await s3.stop('SIGKILL');
+    await tick;
+    assert.equal(d3.query(`SELECT status FROM notification WHERE id = ${note}`), 'sending', 'claimed when the sender died');
+    s3 = await startServer(d3, args);
+    const admin2 = new Client(s3.base);
+    await admin2.login('admin');
+    r = await admin2.post('/api/monitor/tick', { at: iso(t0 + 30e3) });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(d3.query(`SELECT status FROM notification WHERE id = ${note}`), 'sending', 'the claim holds for its lease');
+    assert.equal(got.length, 1);
+    r = await admin2.post('/api/monitor/tick', { at: iso(t0 + 62e3) });
+    assert.ok(r.json.sent >= 1, 'sent once the lease ran out');
+    assert.equal(d3.query(`SELECT status FROM notification WHERE id = ${note}`), 'delivered');
+    assert.equal(got.length, 2, 'delivered at least once: the receiver saw it twice');
+  } finally {
+    receiver.closeAllConnections();
+    receiver.close();
+    await s3.stop();
   }
 });
