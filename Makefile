@@ -6,7 +6,7 @@ CSTD = -std=c17 -D_GNU_SOURCE
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
        -Wvla -Wwrite-strings
 CFLAGS_COMMON = $(CSTD) $(WARN) -pthread -I/usr/include/postgresql
-LIBS = -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -lcurl -pthread
+LIBS = -lmicrohttpd -ljansson -lsqlite3 -lpq -lsodium -lcurl -lm -pthread
 
 RELEASE_CFLAGS = $(CFLAGS_COMMON) -O2 -g
 SAN_CFLAGS = $(CFLAGS_COMMON) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/analytics.h"
+#include "analytics/analytics_api.h"
 #include "app.h"
 #include "auth/auth_api.h"
 #include "careplan/careplan_api.h"
@@ -102,6 +104,9 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/monitor",                       hb_api_monitor_dashboard, 0, CARE},
     {"POST", "/api/monitor/tick",                  hb_api_monitor_tick,      JSON, ADMIN},
     {"POST", "/api/alerts/{id}/{action}",          hb_api_alert_act,         JSON, CARE},
+    {"GET",  "/api/indicators",                    hb_api_indicators,        0, NOT_PERSON},
+    {"POST", "/api/indicators/refresh",            hb_api_analytics_refresh, 0, ADMIN},
+    {"GET",  "/api/public/indicators",             hb_api_public_indicators, PUB, 0},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},
     {"GET",  "/fhir/Patient",                      hb_fhir_patient_search,   FHIR, NOT_ANALYST},
     {"POST", "/fhir/Patient",                      hb_fhir_patient_create,   FHIR | JSON, STAFF},
@@ -167,6 +172,8 @@ static const struct hb_opt serve_opts[] = {
     {"monitor-interval", "SECONDS",
      "how often alerts are escalated and missed measurements looked for (default 30)"},
     {"notify-interval", "SECONDS", "how often subscription notifications are sent (default 2)"},
+    {"analytics-interval", "SECONDS",
+     "how often the dashboard's indicators take in new data (default 2)"},
     {"test-clock", NULL, "for tests: POST /api/monitor/tick may name the time it runs as of"},
     {"no-scoring", NULL, "for benchmarks: store vital signs without NEWS2 and alerts"},
     {NULL, NULL, NULL},
@@ -180,7 +187,7 @@ int hb_cmd_serve(int argc, char **argv)
         return cli.exit_code;
     const char *db = hb_cli_get(&cli, "db", NULL);
     const char *listen = hb_cli_get(&cli, "listen", "127.0.0.1:8080");
-    int64_t body_max, pool, idle, lock, interval, notify;
+    int64_t body_max, pool, idle, lock, interval, notify, an_interval;
     if (!db)
         return hb_cli_die("serve: --db is required (sqlite:PATH or postgresql://...)");
     if (hb_cli_int(&cli, "body-max", 1048576, 1024, 64 << 20, &body_max) ||
@@ -188,7 +195,8 @@ int hb_cmd_serve(int argc, char **argv)
         hb_cli_int(&cli, "session-idle", 1800, 1, 86400, &idle) ||
         hb_cli_int(&cli, "lock-seconds", 900, 1, 86400, &lock) ||
         hb_cli_int(&cli, "monitor-interval", 30, 1, 86400, &interval) ||
-        hb_cli_int(&cli, "notify-interval", 2, 1, 86400, &notify))
+        hb_cli_int(&cli, "notify-interval", 2, 1, 86400, &notify) ||
+        hb_cli_int(&cli, "analytics-interval", 2, 1, 86400, &an_interval))
         return 2;
     const char *colon = strrchr(listen, ':');
     int64_t port;
@@ -241,11 +249,13 @@ int hb_cmd_serve(int argc, char **argv)
            hb_store_backend(app.store));
     struct hb_monitor_ticker *ticker =
         hb_monitor_ticker_start(app.store, (int)interval, (int)notify);
+    hb_an_live_start(app.store, (int)an_interval);
     int sig = 0;
     sigwait(&sigs, &sig);
     HB_LOG(HB_LOG_INFO, "msg=\"stopping\" signal=%d", sig);
     hb_server_stop(srv, 10000);
     hb_monitor_ticker_stop(ticker);
+    hb_an_live_stop();
     hb_store_free(app.store);
     HB_LOG(HB_LOG_INFO, "msg=stopped");
     return 0;

@@ -351,6 +351,16 @@ static void oslo_tm(int64_t us, struct tm *tm)
     gmtime_r(&s, tm);
 }
 
+int64_t hb_local_minutes(int64_t us)
+{
+    time_t s = (time_t)(us / 1000000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    bool summer = s >= eu_switch(tm.tm_year + 1900, 3) && s < eu_switch(tm.tm_year + 1900, 10);
+    int64_t m = us >= 0 ? us / 60000000 : -((-us + 59999999) / 60000000);
+    return m + (summer ? 120 : 60);
+}
+
 void hb_local_date(int64_t us, char *out, size_t outlen)
 {
     struct tm tm;
@@ -359,7 +369,7 @@ void hb_local_date(int64_t us, char *out, size_t outlen)
 }
 
 /* Howard Hinnant's days-from-civil and its inverse: exact for the Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t hb_civil_days(int64_t y, int64_t m, int64_t d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -380,7 +390,7 @@ int hb_date_days(const char *date, int64_t *days)
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > mdays[m - 1] + (m == 2 && leap))
         return HB_INVALID;
-    *days = days_from_civil(y, m, d);
+    *days = hb_civil_days(y, m, d);
     return 0;
 }
 
@@ -448,7 +458,7 @@ int hb_age(const char *birth_date)
     return age;
 }
 
-void hb_days_date(int64_t z, char *out, size_t outlen)
+void hb_days_civil(int64_t z, int *year, int *month, int *day)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -459,8 +469,16 @@ void hb_days_date(int64_t z, char *out, size_t outlen)
     int64_t mp = (5 * doy + 2) / 153;
     int64_t d = doy - (153 * mp + 2) / 5 + 1;
     int64_t m = mp + (mp < 10 ? 3 : -9);
-    snprintf(out, outlen, "%04lld-%02lld-%02lld", (long long)(y + (m <= 2)), (long long)m,
-             (long long)d);
+    *year = (int)(y + (m <= 2));
+    *month = (int)m;
+    *day = (int)d;
+}
+
+void hb_days_date(int64_t z, char *out, size_t outlen)
+{
+    int y, m, d;
+    hb_days_civil(z, &y, &m, &d);
+    snprintf(out, outlen, "%04d-%02d-%02d", y, m, d);
 }
 
 void hb_time_no(int64_t us, char *out, size_t outlen)

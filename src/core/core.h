@@ -116,6 +116,9 @@ void hb_local_date(int64_t us, char *out, size_t outlen);
 /* Days since 1970-01-01 of a "YYYY-MM-DD" date; HB_INVALID (and *days
  * untouched) when it is not a real date. */
 int hb_date_days(const char *date, int64_t *days);
+/* Minutes since 1970-01-01 00:00 on the Norwegian wall clock (Europe/Oslo):
+ * calendar arithmetic on the result gives local days and months. */
+int64_t hb_local_minutes(int64_t us);
 /* The Norwegian local calendar day of an instant as a day number. */
 int64_t hb_local_day(int64_t us);
 /* Age in whole years today (Norwegian date) of someone born on "YYYY-MM-DD";
@@ -124,6 +127,9 @@ int hb_age(const char *birth_date);
 /* Parses an ISO 8601 instant "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by "Z" or
  * "+HH:MM"/"-HH:MM" into UTC microseconds; HB_INVALID otherwise. */
 int hb_parse_instant(const char *s, int64_t *us);
+/* Day number of a Gregorian date, and its inverse (no checks). */
+int64_t hb_civil_days(int64_t y, int64_t m, int64_t d);
+void hb_days_civil(int64_t days, int *year, int *month, int *day);
 /* The "YYYY-MM-DD" date of a day number (inverse of hb_date_days). */
 void hb_days_date(int64_t days, char *out, size_t outlen);
 /* A new id, unique and increasing with time within this process and, with a

@@ -32,6 +32,12 @@ static int kind_index(const char *k)
     return -1;
 }
 
+int hb_discharge_kind(const char *kind)
+{
+    int k = kind_index(kind);
+    return k < 0 ? -1 : (int)kinds[k].code;
+}
+
 static const struct {
     const char *status, *label;
 } statuses[] = {{"admitted", "Innlagt, varslet kommunen"},

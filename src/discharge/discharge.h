@@ -52,4 +52,7 @@ int hb_discharge_flag(struct hb_db *db, int64_t case_id, json_t **out, int64_t *
 int hb_discharge_cases_of(struct hb_db *db, int64_t patient_id, int64_t *ids, int max, int *n,
                           struct hb_error *err);
 
+/* The payment-rule kind (enum hb_dr_kind) of a stored event kind, or -1. */
+int hb_discharge_kind(const char *kind);
+
 #endif

@@ -67,3 +67,15 @@ int64_t hb_dr_amount(int64_t first, int64_t end, const struct hb_dr_rate *rates,
         *provisional = guess;
     return total;
 }
+
+void hb_dr_notice_answer(const struct hb_dr_event *ev, int n, int64_t *notice, int64_t *answer)
+{
+    *notice = *answer = -1;
+    for (int i = 0; i < n; i++) {
+        if (ev[i].kind == HB_DR_READY && *notice < 0)
+            *notice = ev[i].at;
+        else if ((ev[i].kind == HB_DR_RECEIVE || ev[i].kind == HB_DR_CANNOT) && *notice >= 0 &&
+                 *answer < 0)
+            *answer = ev[i].at;
+    }
+}

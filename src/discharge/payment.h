@@ -50,4 +50,8 @@ struct hb_dr_rate {
 int64_t hb_dr_amount(int64_t first, int64_t end, const struct hb_dr_rate *rates, int nrates,
                      bool *provisional);
 
+/* The time of the notice (the first READY event) and of the municipality's
+ * first answer after it (RECEIVE or CANNOT); -1 for what has not happened. */
+void hb_dr_notice_answer(const struct hb_dr_event *ev, int n, int64_t *notice, int64_t *answer);
+
 #endif

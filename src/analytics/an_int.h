@@ -1,0 +1,101 @@
+/* analytics internals shared by the engine's files (not a public header). */
+#ifndef HB_AN_INT_H
+#define HB_AN_INT_H
+
+#include "analytics.h"
+
+#define AN_YEAR0 2000
+#define AN_NYEARS 61 /* population and rates 2000-2060 */
+
+struct an_imap {
+    int64_t *keys;
+    int32_t *vals;
+    size_t cap, n;
+};
+int32_t hb__imap_get(const struct an_imap *m, int64_t key); /* -1 when absent */
+void hb__imap_put(struct an_imap *m, int64_t key, int32_t val);
+void hb__imap_del(struct an_imap *m, int64_t key);
+void hb__imap_free(struct an_imap *m);
+
+struct an_cell {
+    int64_t c[HB_AN_NCOUNTER];
+    int32_t t[HB_AN_NTRACKER][HB_AN_MIN_PATIENTS];
+    uint8_t tn[HB_AN_NTRACKER];
+};
+
+struct an_muni {
+    int64_t id;
+    char nr[8];
+    char *name;
+    int fs;
+    int64_t pop[AN_NYEARS][3]; /* all, 67+, 80+ */
+    int64_t kad_beds;
+};
+
+struct an_fs {
+    int64_t id;
+    char *name;
+};
+
+struct an_patient {
+    int16_t muni;
+    int32_t birth_day;
+    int32_t last_obs_month; /* absolute month of the latest vital signs counted */
+    int64_t last_index_end; /* latest index discharge not yet readmitted, or -1 */
+};
+
+struct an_open {
+    struct hb_an_stay s;
+    int64_t upto; /* bed minutes counted up to here */
+};
+
+struct an_case {
+    int32_t patient;
+    int16_t muni;
+    int64_t notice, answer, first_day, ndays;
+};
+
+struct an_alert {
+    int32_t month; /* absolute month raised */
+    int16_t muni;
+    bool escalated;
+    int32_t ack_min; /* -1: not acknowledged */
+    int32_t patient;
+};
+
+struct hb_an {
+    struct an_fs *fs;
+    int nfs;
+    struct an_muni *muni;
+    int nmuni;
+    /* cells[(month - month0) * muni_cap + muni] */
+    struct an_cell *cells;
+    int muni_cap, month0, nmonths, month_cap;
+    struct an_patient *patients;
+    int32_t npatients, patient_cap;
+    struct an_imap patient_ix;
+    struct an_open *open;
+    int32_t nopen, open_cap;
+    struct an_imap open_ix;
+    struct an_case *cases;
+    int32_t ncases, case_cap;
+    struct an_imap case_ix;
+    struct an_alert *alerts;
+    int32_t nalerts, alert_cap;
+    struct an_imap alert_ix, consult_ix;
+    int64_t rate[AN_NYEARS];
+    int64_t now;
+    uint64_t generation;
+    /* refresh state (load.c) */
+    int64_t seen_change, seen_obs, seen_alert, seen_alert_event, seen_consult;
+    int64_t case_day; /* the day open cases were last counted up to */
+    int64_t *applied; /* change-log seqs applied inside the window */
+    int napplied, applied_cap;
+};
+
+int hb__an_month(int64_t minute); /* absolute month: year * 12 + month - 1 */
+int64_t hb__an_month_start(int month);
+int64_t hb__an_rate(const struct hb_an *an, int year);
+void hb_an_set_rate(struct hb_an *an, int year, int64_t nok);
+
+#endif

@@ -1,0 +1,203 @@
+/* analytics: the indicator catalogue (texts are Norwegian: they are shown). */
+#include "indicator.h"
+
+#include <string.h>
+
+#include "../core/banned.h"
+
+#define T(x) HB_AN_T_##x
+/* clang-format off */
+const struct hb_indicator hb_indicators[] = {
+    {"kad_beds_per_7000", "KAD", "KAD-senger per 7 000 innbyggere", "senger",
+     "Senger i kommunale akutte døgnenheter (KAD/ØHD) per 7 000 innbyggere.",
+     "Senger i KAD-enheter kommunen eier (nå) × 7 000", "Innbyggere (SSB, perioden eller siste år før)",
+     "Enhetsregisteret i Helsebro (org.beds), befolkning", "Minst 1 seng per 7 000 innbyggere",
+     2, HB_NORM_AT_LEAST, 1, 0, 0.8, 0, -1, -1},
+    {"kad_occupancy", "KAD", "Belegg i KAD", "%",
+     "Andel av sengekapasiteten i KAD som var i bruk i perioden.",
+     "Liggetid i KAD i perioden (minutter, opphold som krysser månedsskifte deles)",
+     "KAD-senger × minutter i perioden", "Opphold (stay)", "Ingen fastsatt norm",
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(KAD), -1},
+    {"kad_los", "KAD", "Gjennomsnittlig liggetid i KAD", "døgn",
+     "Gjennomsnittlig lengde på KAD-opphold avsluttet i perioden.",
+     "Samlet lengde på avsluttede KAD-opphold", "Avsluttede KAD-opphold",
+     "Opphold (stay)", "Høyst 3 døgn", 1, HB_NORM_AT_MOST, 0, 3, 0, 3.5, T(KAD), T(KAD)},
+    {"kad_home_share", "KAD", "Andel KAD-opphold som ender hjemme", "%",
+     "Andel avsluttede KAD-opphold der pasienten ble skrevet ut til hjemmet (med eller uten hjemmetjenester).",
+     "Avsluttede KAD-opphold med utskrivning hjem", "Avsluttede KAD-opphold",
+     "Opphold (stay.discharge_to)", "Om lag 2 av 3 skal hjem (minst 67 %)",
+     0, HB_NORM_AT_LEAST, 67, 0, 55, 0, T(KAD), T(KAD)},
+    {"kad_adm80_per_1000", "KAD", "KAD-innleggelser per 1 000 innbyggere 80+", "per 1 000",
+     "Innleggelser i KAD av pasienter som var 80 år eller eldre, per 1 000 innbyggere 80 år og eldre.",
+     "KAD-innleggelser, pasient 80+ ved innleggelse", "Innbyggere 80 år og eldre",
+     "Opphold, pasient (fødselsdato), befolkning", "Ingen fastsatt norm",
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(KAD80), -1},
+    {"sy_los", "Sykestue", "Gjennomsnittlig liggetid i sykestue", "døgn",
+     "Gjennomsnittlig lengde på sykestueopphold avsluttet i perioden.",
+     "Samlet lengde på avsluttede sykestueopphold", "Avsluttede sykestueopphold",
+     "Opphold (stay)", "4–7 døgn", 1, HB_NORM_RANGE, 4, 7, 3, 8, T(SY), T(SY)},
+    {"sy_over14", "Sykestue", "Sykestueopphold over 14 døgn", "opphold",
+     "Sykestueopphold avsluttet i perioden som varte mer enn 14 døgn (skal vurderes med spesialist).",
+     "Avsluttede sykestueopphold over 14 døgn", "–", "Opphold (stay)",
+     "Hvert opphold over 14 døgn vurderes med spesialist", 0, HB_NORM_NONE, 0, 0, 0, 0, T(SY14), -1},
+    {"dr_days_per_1000", "Utskrivningsklare", "Utskrivningsklare døgn per 1 000 innbyggere", "per 1 000",
+     "Døgn kommunen betaler for utskrivningsklare pasienter, per 1 000 innbyggere.",
+     "Betalingsdøgn (på den dagen de gjelder)", "Innbyggere",
+     "Utskrivningsklar-saker og meldinger (discharge_case, discharge_event)", "Så lavt som mulig",
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1},
+    {"dr_days_per_1000_67", "Utskrivningsklare", "Utskrivningsklare døgn per 1 000 innbyggere 67+", "per 1 000",
+     "Døgn kommunen betaler for utskrivningsklare pasienter, per 1 000 innbyggere 67 år og eldre.",
+     "Betalingsdøgn", "Innbyggere 67 år og eldre", "discharge_case, discharge_event, befolkning",
+     "Så lavt som mulig", 1, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1},
+    {"dr_nok", "Utskrivningsklare", "Betalt for utskrivningsklare pasienter", "kr",
+     "Kroner kommunen betaler for utskrivningsklare døgn, hvert døgn til årets sats.",
+     "Betalingsdøgn × døgnsats (Helsedirektoratet)", "–", "discharge_event, discharge_rate",
+     "Så lavt som mulig", 0, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1},
+    {"dr_answer_days", "Utskrivningsklare", "Tid fra melding til svar", "døgn",
+     "Gjennomsnittlig tid fra melding om utskrivningsklar pasient til kommunens første svar.",
+     "Samlet tid fra melding til første svar", "Besvarte meldinger", "discharge_event",
+     "Svar samme dag (høyst 1 døgn)", 1, HB_NORM_AT_MOST, 0, 1, 0, 2, T(DR), T(DR)},
+    {"readmit30", "Sykehus", "Reinnleggelser innen 30 dager", "%",
+     "Andel utskrivninger fra sykehus som ble fulgt av en øyeblikkelig hjelp-innleggelse innen 30 dager.",
+     "Utskrivninger fulgt av ny ø-hjelpsinnleggelse innen 30 dager",
+     "Utskrivninger fra sykehus (levende, ikke overføring)", "Opphold (stay)",
+     "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, 0, 0, 0, T(READMIT), T(HOSP)},
+    {"emerg80_per_1000", "Sykehus", "Ø-hjelpsinnleggelser per 1 000 innbyggere 80+", "per 1 000",
+     "Øyeblikkelig hjelp-innleggelser i sykehus (fra hjem, fastlege eller legevakt) av pasienter 80+, per 1 000 innbyggere 80+.",
+     "Ø-hjelpsinnleggelser, pasient 80+", "Innbyggere 80 år og eldre", "Opphold, befolkning",
+     "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, 0, 0, 0, T(EMERG80), -1},
+    {"mon_patient_months", "Hjemmeoppfølging", "Pasientmåneder med hjemmeoppfølging", "pasientmåneder",
+     "Pasienter med registrerte vitale målinger, talt én gang per måned de ble fulgt.",
+     "Pasienter med målinger i måneden, summert over periodens måneder", "–",
+     "Målinger (observation)", "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(MON), -1},
+    {"mon_alerts_per_pm", "Hjemmeoppfølging", "Varsler per pasientmåned", "varsler",
+     "Varsler (NEWS2, terskler, manglende målinger) per pasientmåned med oppfølging.",
+     "Varsler", "Pasientmåneder", "alert, observation", "Ingen fastsatt norm",
+     2, HB_NORM_NONE, 0, 0, 0, 0, T(ALERT), T(MON)},
+    {"mon_ack_median", "Hjemmeoppfølging", "Median tid til kvittering", "min",
+     "Median tid fra et varsel ble gitt til det ble kvittert, for varsler gitt i perioden.",
+     "Minutter fra varsel til kvittering", "Kvitterte varsler", "alert",
+     "Innen 15 minutter (første trinn i eskaleringen)", 0, HB_NORM_AT_MOST, 0, 15, 0, 30,
+     T(ALERT), T(ALERT)},
+    {"mon_escalated_share", "Hjemmeoppfølging", "Andel varsler eskalert", "%",
+     "Andel varsler gitt i perioden som gikk videre i eskaleringsstigen.",
+     "Eskalerte varsler", "Varsler", "alert", "Ingen fastsatt norm",
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(ALERT), T(ALERT)},
+    {"co_held", "Samkonsultasjon", "Samkonsultasjoner gjennomført", "konsultasjoner",
+     "Samkonsultasjoner (pasient, fastlege/kommune og spesialist) gjennomført i perioden.",
+     "Gjennomførte samkonsultasjoner", "–", "consultation", "Ingen fastsatt norm",
+     0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+    {"co_km", "Samkonsultasjon", "Reisevei spart", "km",
+     "Kilometer tur–retur mellom pasientens kommune og sykehuset som samkonsultasjonene sparte.",
+     "Km spart", "–", "consultation, travel_time", "Ingen fastsatt norm",
+     0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+    {"co_nok", "Samkonsultasjon", "Reisekostnad spart", "kr",
+     "Reisekostnad spart, til satsene i helsebro rates.", "Kroner spart", "–",
+     "consultation", "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+    {"co_co2_kg", "Samkonsultasjon", "Utslipp spart", "kg CO₂",
+     "Kilo CO₂ spart ved at pasienten ikke reiste.", "Kg CO₂", "–", "consultation",
+     "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+};
+/* clang-format on */
+#undef T
+const int hb_nindicators = sizeof(hb_indicators) / sizeof(hb_indicators[0]);
+
+const struct hb_indicator *hb_indicator_find(const char *code)
+{
+    for (int i = 0; code && i < hb_nindicators; i++)
+        if (strcmp(hb_indicators[i].code, code) == 0)
+            return &hb_indicators[i];
+    return NULL;
+}
+
+const char *hb_ind_status_code(enum hb_ind_status s)
+{
+    return s == HB_STATUS_GREEN ? "green" : s == HB_STATUS_AMBER ? "amber"
+                                        : s == HB_STATUS_RED     ? "red"
+                                                                 : NULL;
+}
+
+static bool ratio(double num, double den, double scale, double *out)
+{
+    if (den <= 0)
+        return false;
+    *out = num * scale / den;
+    return true;
+}
+
+void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value *v,
+                       struct hb_ind_result *out)
+{
+    const int64_t *c = v->c;
+    double x = 0;
+    bool has;
+    const char *k = ind->code;
+#define C(n) ((double)c[HB_AN_##n])
+    if (!strcmp(k, "kad_beds_per_7000"))
+        has = ratio((double)v->kad_beds, (double)v->pop, 7000, &x);
+    else if (!strcmp(k, "kad_occupancy"))
+        has = ratio(C(KAD_BED_MIN), (double)v->kad_beds * (double)v->minutes, 100, &x);
+    else if (!strcmp(k, "kad_los"))
+        has = ratio(C(KAD_LOS_MIN), C(KAD_END) * 1440, 1, &x);
+    else if (!strcmp(k, "kad_home_share"))
+        has = ratio(C(KAD_HOME), C(KAD_END), 100, &x);
+    else if (!strcmp(k, "kad_adm80_per_1000"))
+        has = ratio(C(KAD_ADM80), (double)v->pop80, 1000, &x);
+    else if (!strcmp(k, "sy_los"))
+        has = ratio(C(SY_LOS_MIN), C(SY_END) * 1440, 1, &x);
+    else if (!strcmp(k, "sy_over14"))
+        has = (x = C(SY_OVER14), true);
+    else if (!strcmp(k, "dr_days_per_1000"))
+        has = ratio(C(DR_DAYS), (double)v->pop, 1000, &x);
+    else if (!strcmp(k, "dr_days_per_1000_67"))
+        has = ratio(C(DR_DAYS), (double)v->pop67, 1000, &x);
+    else if (!strcmp(k, "dr_nok"))
+        has = (x = C(DR_NOK), true);
+    else if (!strcmp(k, "dr_answer_days"))
+        has = ratio(C(DR_ANSWER_MIN), C(DR_ANSWERED) * 1440, 1, &x);
+    else if (!strcmp(k, "readmit30"))
+        has = ratio(C(H_READMIT), C(H_INDEX), 100, &x);
+    else if (!strcmp(k, "emerg80_per_1000"))
+        has = ratio(C(H_EMERG80), (double)v->pop80, 1000, &x);
+    else if (!strcmp(k, "mon_patient_months"))
+        has = (x = C(MON_PATIENTS), true);
+    else if (!strcmp(k, "mon_alerts_per_pm"))
+        has = ratio(C(MON_ALERTS), C(MON_PATIENTS), 1, &x);
+    else if (!strcmp(k, "mon_ack_median"))
+        has = v->ack_median_min >= 0 && (x = v->ack_median_min, true);
+    else if (!strcmp(k, "mon_escalated_share"))
+        has = ratio(C(MON_ESCALATED), C(MON_ALERTS), 100, &x);
+    else if (!strcmp(k, "co_held"))
+        has = (x = C(CO_HELD), true);
+    else if (!strcmp(k, "co_km"))
+        has = (x = C(CO_KM), true);
+    else if (!strcmp(k, "co_nok"))
+        has = (x = C(CO_NOK_ORE) / 100.0, true);
+    else
+        has = (x = C(CO_CO2_G) / 1000.0, true);
+#undef C
+    *out = (struct hb_ind_result){.has_value = has, .value = has ? x : 0};
+    out->suppressed = (ind->tn >= 0 && v->suppressed[ind->tn]) ||
+                      (ind->td >= 0 && v->suppressed[ind->td]);
+    if (!has || out->suppressed)
+        return;
+    switch (ind->norm) {
+    case HB_NORM_AT_LEAST:
+        out->status = x >= ind->lo ? HB_STATUS_GREEN
+                      : x >= ind->amber_lo ? HB_STATUS_AMBER
+                                           : HB_STATUS_RED;
+        break;
+    case HB_NORM_AT_MOST:
+        out->status = x <= ind->hi ? HB_STATUS_GREEN
+                      : x <= ind->amber_hi ? HB_STATUS_AMBER
+                                           : HB_STATUS_RED;
+        break;
+    case HB_NORM_RANGE:
+        out->status = x >= ind->lo && x <= ind->hi             ? HB_STATUS_GREEN
+                      : x >= ind->amber_lo && x <= ind->amber_hi ? HB_STATUS_AMBER
+                                                                 : HB_STATUS_RED;
+        break;
+    case HB_NORM_NONE:
+        break;
+    }
+}

@@ -1,0 +1,36 @@
+/* analytics: the indicator catalogue: each indicator with its definition,
+ * numerator, denominator, source and norm, and how its value and its
+ * green/amber/red status follow from an aggregated cell. */
+#ifndef HB_AN_INDICATOR_H
+#define HB_AN_INDICATOR_H
+
+#include "analytics.h"
+
+enum hb_ind_norm { HB_NORM_NONE, HB_NORM_AT_LEAST, HB_NORM_AT_MOST, HB_NORM_RANGE };
+enum hb_ind_status { HB_STATUS_NONE, HB_STATUS_GREEN, HB_STATUS_AMBER, HB_STATUS_RED };
+
+struct hb_indicator {
+    const char *code, *group, *name, *unit;
+    const char *definition, *numerator, *denominator, *source, *norm_text;
+    int decimals;
+    enum hb_ind_norm norm;
+    double lo, hi;             /* the norm: at least lo / at most hi / lo..hi */
+    double amber_lo, amber_hi; /* amber band around it; beyond is red */
+    int tn, td;                /* trackers of numerator and denominator (-1: not patients) */
+};
+
+extern const struct hb_indicator hb_indicators[];
+extern const int hb_nindicators;
+const struct hb_indicator *hb_indicator_find(const char *code);
+
+struct hb_ind_result {
+    bool has_value;  /* false: nothing to divide by (no stays, no population) */
+    bool suppressed; /* built from fewer than five patients, or hidden to protect one */
+    double value;
+    enum hb_ind_status status;
+};
+void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value *v,
+                       struct hb_ind_result *out);
+const char *hb_ind_status_code(enum hb_ind_status s); /* green, amber, red or NULL */
+
+#endif
