@@ -176,8 +176,10 @@ static void cells_reserve(struct hb_an *an, int need_muni, int month)
     } else if (month >= first + count) {
         count = month - first + 1;
     }
-    if (cap == an->muni_cap && first == an->month0 && count <= an->month_cap)
+    if (cap == an->muni_cap && first == an->month0 && count <= an->month_cap) {
+        an->nmonths = count; /* the cells past the old end are zero already */
         return;
+    }
     int mcap = count > an->month_cap ? count + 24 : an->month_cap;
     if (first != an->month0 && an->nmonths)
         mcap = count + 24;

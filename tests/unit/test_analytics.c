@@ -1,0 +1,350 @@
+/* The analytics engine on hand-built data: every number below is worked out
+ * by hand from the facts given to the engine. */
+#include <math.h>
+#include <string.h>
+
+#include "analytics/an_int.h"
+#include "analytics/indicator.h"
+#include "core/core.h"
+#include "harness.h"
+
+/* Local minutes of a wall-clock time. */
+static int64_t at(int y, int mo, int d, int h, int mi)
+{
+    return hb_civil_days(y, mo, d) * 1440 + h * 60 + mi;
+}
+
+static int32_t birth(int y)
+{
+    return (int32_t)hb_civil_days(y, 6, 15);
+}
+
+enum { F = 1, A = 10, B = 11, C = 12 };
+
+/* A helsefellesskap of three municipalities: A (7,000, 500 aged 80+, 1,000
+ * aged 67+, 2 KAD beds), B (14,000), C (3,500). */
+static struct hb_an *world(void)
+{
+    struct hb_an *an = hb_an_new();
+    hb_an_add_fellesskap(an, F, "Testfellesskapet");
+    hb_an_add_muni(an, A, "0001", "Aby", F);
+    hb_an_add_muni(an, B, "0002", "Bby", F);
+    hb_an_add_muni(an, C, "0003", "Cby", F);
+    hb_an_add_population(an, A, 2026, 0, 6000);
+    hb_an_add_population(an, A, 2026, 67, 500);
+    hb_an_add_population(an, A, 2026, 80, 500);
+    hb_an_add_population(an, B, 2026, 18, 14000);
+    hb_an_add_population(an, C, 2026, 18, 3500);
+    hb_an_add_kad_beds(an, A, 2);
+    for (int i = 1; i <= 9; i++)
+        hb_an_add_patient(an, i, i <= 6 ? A : i <= 8 ? B : C, birth(i == 1 ? 1940 : 1975));
+    return an;
+}
+
+static struct hb_an_period per(const char *s)
+{
+    struct hb_an_period p;
+    hb_an_period_parse(s, &p);
+    return p;
+}
+
+/* The value of one entity in one period. */
+static struct hb_an_value val(struct hb_an *an, int entity, const char *period)
+{
+    struct hb_an_value v;
+    struct hb_an_period p = per(period);
+    hb_an_query(an, &entity, 1, &p, 1, &v);
+    return v;
+}
+
+static struct hb_ind_result ind(struct hb_an *an, int entity, const char *period,
+                                const char *code)
+{
+    struct hb_an_value v = val(an, entity, period);
+    struct hb_ind_result r;
+    hb_indicator_eval(hb_indicator_find(code), &v, &r);
+    return r;
+}
+
+static bool near(double a, double b)
+{
+    return fabs(a - b) < 1e-9;
+}
+
+static void kad(struct hb_an *an, int64_t id, int64_t patient, int64_t start, int64_t end,
+                bool home)
+{
+    struct hb_an_stay s = {.id = id, .patient_id = patient, .unit = HB_AN_KAD, .start = start,
+                           .end = end, .emergency = true, .home = home, .index_end = end >= 0};
+    hb_an_stay(an, &s);
+}
+
+static void hosp(struct hb_an *an, int64_t id, int64_t patient, int64_t start, int64_t end,
+                 bool emergency, bool transfer_in, bool index_end)
+{
+    struct hb_an_stay s = {.id = id, .patient_id = patient, .unit = HB_AN_HOSPITAL,
+                           .start = start, .end = end, .emergency = emergency,
+                           .transfer_in = transfer_in, .index_end = index_end};
+    hb_an_stay(an, &s);
+}
+
+static void test_periods(void)
+{
+    subtest("periods");
+    struct hb_an_period p;
+    ok(hb_an_period_parse("2026-Q3", &p) == 0 && p.kind == HB_AN_QUARTER && p.n == 3, "quarter");
+    ok(hb_an_period_parse("2026-02", &p) == 0 && p.kind == HB_AN_MONTH && p.n == 2, "month");
+    ok(hb_an_period_parse("2026", &p) == 0 && p.kind == HB_AN_YEAR, "year");
+    ok(hb_an_period_parse("2026-13", &p) != 0 && hb_an_period_parse("2026-Q5", &p) != 0 &&
+           hb_an_period_parse("26", &p) != 0 && hb_an_period_parse("2026-02x", &p) != 0 &&
+           hb_an_period_parse(NULL, &p) != 0,
+       "bad periods refused");
+    int64_t from, to;
+    p = per("2026-02");
+    hb_an_period_span(&p, &from, &to);
+    ok(to - from == 28 * 1440, "February 2026 has 28 days");
+    p = hb_an_period_next(per("2026-12"));
+    ok(p.year == 2027 && p.n == 1, "the month after December");
+    p = hb_an_period_next(per("2026-Q4"));
+    ok(p.year == 2027 && p.n == 1 && p.kind == HB_AN_QUARTER, "the quarter after Q4");
+}
+
+/* KAD in A: five stays ending in February, one of them admitted on 30
+ * January (the month boundary), lengths 3, 2, 4, 1 and 2 days; four go home.
+ * Two beds. */
+static void test_kad(void)
+{
+    subtest("KAD: length of stay, home share, occupancy across a month boundary");
+    struct hb_an *an = world();
+    kad(an, 101, 1, at(2026, 1, 30, 12, 0), at(2026, 2, 2, 12, 0), true);
+    kad(an, 102, 2, at(2026, 2, 1, 0, 0), at(2026, 2, 3, 0, 0), true);
+    kad(an, 103, 3, at(2026, 2, 5, 0, 0), at(2026, 2, 9, 0, 0), false);
+    kad(an, 104, 4, at(2026, 2, 10, 0, 0), at(2026, 2, 11, 0, 0), true);
+    kad(an, 105, 5, at(2026, 2, 12, 0, 0), at(2026, 2, 14, 0, 0), true);
+    struct hb_an_value jan = val(an, 0, "2026-01"), feb = val(an, 0, "2026-02"),
+                       q1 = val(an, 0, "2026-Q1");
+    ok(jan.c[HB_AN_KAD_ADM] == 1 && jan.c[HB_AN_KAD_ADM80] == 1 && jan.c[HB_AN_KAD_END] == 0,
+       "January: one admission (aged 85), nothing ended");
+    ok(jan.c[HB_AN_KAD_BED_MIN] == 36 * 60, "January holds 1.5 days of the crossing stay: %lld",
+       (long long)jan.c[HB_AN_KAD_BED_MIN]);
+    ok(feb.c[HB_AN_KAD_BED_MIN] == (int64_t)(10.5 * 1440), "February holds 10.5 bed-days");
+    ok(feb.c[HB_AN_KAD_END] == 5 && feb.c[HB_AN_KAD_LOS_MIN] == 12 * 1440 &&
+           feb.c[HB_AN_KAD_HOME] == 4,
+       "February: five ended, 12 days, four home");
+    ok(q1.c[HB_AN_KAD_BED_MIN] == 12 * 1440 && q1.c[HB_AN_KAD_ADM] == 5, "Q1 sums its months");
+    struct hb_ind_result r = ind(an, 0, "2026-Q1", "kad_los");
+    ok(!r.suppressed && r.has_value && near(r.value, 2.4) && r.status == HB_STATUS_GREEN,
+       "Q1 KAD average stay 2.4 days, green: %g", r.value);
+    r = ind(an, 0, "2026-Q1", "kad_home_share");
+    ok(near(r.value, 80) && r.status == HB_STATUS_GREEN, "80 %% went home");
+    r = ind(an, 0, "2026-Q1", "kad_occupancy");
+    ok(near(r.value, 100.0 * 12 / (2 * 90)), "occupancy: 12 bed-days of 2 beds x 90 days");
+    r = ind(an, 0, "2026", "kad_beds_per_7000");
+    ok(near(r.value, 2) && r.status == HB_STATUS_GREEN && !r.suppressed,
+       "2 beds per 7,000 in A, green, never suppressed");
+    r = ind(an, 1, "2026", "kad_beds_per_7000");
+    ok(near(r.value, 0) && r.status == HB_STATUS_RED, "no beds in B: red");
+    r = ind(an, 3, "2026", "kad_beds_per_7000");
+    ok(near(r.value, 2.0 * 7000 / 24500) && r.status == HB_STATUS_RED,
+       "helsefellesskap: 2 beds for 24,500: %g", r.value);
+    r = ind(an, 0, "2026-03", "kad_los");
+    ok(!r.has_value && !r.suppressed, "an empty month has no value and hides nothing");
+    struct hb_an_value mar = val(an, 0, "2026-03");
+    ok(mar.c[HB_AN_KAD_BED_MIN] == 0 && mar.pop == 7000, "empty month: zero, population known");
+    /* Suppression: January is one patient; February then has to go too,
+     * or Q1 minus February would give January. */
+    ok(jan.suppressed[HB_AN_T_KAD] && feb.suppressed[HB_AN_T_KAD] && !q1.suppressed[HB_AN_T_KAD],
+       "January (1 patient) and February (its complement in Q1) hidden, Q1 shown");
+    r = ind(an, 0, "2026-02", "kad_los");
+    ok(r.suppressed, "February's length of stay shows as <5");
+    r = ind(an, 0, "2026-Q1", "kad_adm80_per_1000");
+    ok(r.suppressed, "one admission aged 80+: suppressed");
+    hb_an_free(an);
+}
+
+/* Complement across municipalities: A has five KAD patients in March, B one.
+ * The helsefellesskap total (six) is shown, so A must be hidden with B. */
+static void test_complement(void)
+{
+    subtest("suppression cannot be undone by subtracting totals");
+    struct hb_an *an = world();
+    for (int i = 1; i <= 5; i++)
+        kad(an, 200 + i, i, at(2026, 3, 2 * i, 8, 0), at(2026, 3, 2 * i + 1, 8, 0), true);
+    kad(an, 210, 7, at(2026, 3, 20, 8, 0), at(2026, 3, 22, 8, 0), true);
+    struct hb_an_value a = val(an, 0, "2026-03"), b = val(an, 1, "2026-03"),
+                       c = val(an, 2, "2026-03"), fs = val(an, 3, "2026-03");
+    ok(b.patients[HB_AN_T_KAD] == 1 && b.suppressed[HB_AN_T_KAD], "B: one patient, hidden");
+    ok(a.patients[HB_AN_T_KAD] == 5 && a.suppressed[HB_AN_T_KAD],
+       "A: five patients, hidden too (total minus A would give B)");
+    ok(!c.suppressed[HB_AN_T_KAD] && c.patients[HB_AN_T_KAD] == 0, "C: nobody, shown as 0");
+    ok(!fs.suppressed[HB_AN_T_KAD] && fs.c[HB_AN_KAD_END] == 6, "helsefellesskap: 6 shown");
+    /* The year: A and B are still the only ones, so the same holds, and
+     * the quarter and the year of each hide together with their months. */
+    struct hb_an_value ay = val(an, 0, "2026"), aq = val(an, 0, "2026-Q1");
+    ok(ay.suppressed[HB_AN_T_KAD] && aq.suppressed[HB_AN_T_KAD], "A's Q1 and year hidden");
+    /* Whatever is asked for together, the same cells hide. */
+    int ents[2] = {1, 0};
+    struct hb_an_period p = per("2026-03");
+    struct hb_an_value two[2];
+    hb_an_query(an, ents, 2, &p, 1, two);
+    ok(two[0].suppressed[HB_AN_T_KAD] && two[1].suppressed[HB_AN_T_KAD],
+       "asked together: the same cells hidden");
+    /* With a sixth patient in B... still fewer than five: nothing changes. */
+    /* Four more patients in B make it five: now both show. */
+    for (int i = 0; i < 4; i++) {
+        hb_an_add_patient(an, 50 + i, B, birth(1950));
+        kad(an, 300 + i, 50 + i, at(2026, 3, 3, 8, 0), at(2026, 3, 4, 8, 0), false);
+    }
+    a = val(an, 0, "2026-03");
+    b = val(an, 1, "2026-03");
+    ok(!a.suppressed[HB_AN_T_KAD] && !b.suppressed[HB_AN_T_KAD] && b.c[HB_AN_KAD_END] == 5,
+       "five in each: both shown");
+    hb_an_free(an);
+}
+
+static void test_readmission(void)
+{
+    subtest("readmissions within 30 days and emergency admissions 80+");
+    struct hb_an *an = world();
+    /* Patient 6: discharged home 5 March, emergency admission 20 March
+     * (15 days: a readmission of the 5 March discharge), out 22 March,
+     * emergency again 1 May (40 days: not a readmission). A transfer
+     * between wards is neither an admission nor an index discharge. */
+    hosp(an, 401, 6, at(2026, 3, 1, 10, 0), at(2026, 3, 5, 10, 0), true, false, true);
+    hosp(an, 402, 6, at(2026, 3, 20, 10, 0), at(2026, 3, 21, 10, 0), true, false, false);
+    hosp(an, 403, 6, at(2026, 3, 21, 10, 0), at(2026, 3, 22, 10, 0), false, true, true);
+    hosp(an, 404, 6, at(2026, 5, 1, 10, 0), at(2026, 5, 3, 10, 0), true, false, true);
+    /* Patient 1 (aged 85): discharged 30 April, emergency 30 May = 30 days:
+     * a readmission counted in April; a second one in June is not. */
+    hosp(an, 405, 1, at(2026, 4, 20, 10, 0), at(2026, 4, 30, 10, 0), false, false, true);
+    hosp(an, 406, 1, at(2026, 5, 30, 10, 0), at(2026, 6, 2, 10, 0), true, false, false);
+    hosp(an, 407, 1, at(2026, 6, 10, 10, 0), at(2026, 6, 12, 10, 0), true, false, true);
+    struct hb_an_value mar = val(an, 0, "2026-03"), apr = val(an, 0, "2026-04"),
+                       may = val(an, 0, "2026-05"), year = val(an, 0, "2026");
+    ok(mar.c[HB_AN_H_ADM] == 2 && mar.c[HB_AN_H_EMERG] == 2, "March: two admissions, transfer not");
+    ok(mar.c[HB_AN_H_INDEX] == 2 && mar.c[HB_AN_H_READMIT] == 1,
+       "March: two index discharges (5 and 22), one readmitted");
+    ok(apr.c[HB_AN_H_INDEX] == 1 && apr.c[HB_AN_H_READMIT] == 1,
+       "April: the 30 April discharge readmitted on day 30");
+    ok(may.c[HB_AN_H_READMIT] == 0 && may.c[HB_AN_H_INDEX] == 1, "May's discharge: not readmitted");
+    ok(year.c[HB_AN_H_INDEX] == 5 && year.c[HB_AN_H_READMIT] == 2, "the year: 2 of 5");
+    ok(year.c[HB_AN_H_EMERG80] == 2, "patient 1 aged 85: two emergency admissions 80+");
+    struct hb_ind_result r = ind(an, 0, "2026", "readmit30");
+    ok(r.suppressed, "two patients: the readmission share is suppressed");
+    hb_an_free(an);
+}
+
+static void test_discharge_ready(void)
+{
+    subtest("discharge-ready days, NOK, answer time");
+    struct hb_an *an = world();
+    hb_an_set_rate(an, 2024, 5745);
+    /* B pays 4 days from 10 April; answered after six hours. */
+    struct hb_an_case c = {.id = 501, .patient_id = 7, .muni_id = B,
+                           .notice = at(2026, 4, 10, 8, 0), .answer = at(2026, 4, 10, 14, 0),
+                           .first_day = hb_civil_days(2026, 4, 10), .ndays = 4};
+    hb_an_case(an, &c);
+    struct hb_an_value apr = val(an, 1, "2026-04");
+    ok(apr.c[HB_AN_DR_DAYS] == 4 && apr.c[HB_AN_DR_NOK] == 4 * 5745,
+       "4 days at the 2024 rate (no 2026 rate yet): %lld", (long long)apr.c[HB_AN_DR_NOK]);
+    ok(apr.c[HB_AN_DR_ANSWERED] == 1 && apr.c[HB_AN_DR_ANSWER_MIN] == 360, "answered in 6 h");
+    /* The case changes: it now runs 28 April - 2 May (5 days across May). */
+    c.first_day = hb_civil_days(2026, 4, 28);
+    c.ndays = 5;
+    hb_an_case(an, &c);
+    apr = val(an, 1, "2026-04");
+    struct hb_an_value may = val(an, 1, "2026-05");
+    ok(apr.c[HB_AN_DR_DAYS] == 3 && may.c[HB_AN_DR_DAYS] == 2 && apr.c[HB_AN_DR_NOTICES] == 1,
+       "replaced, not added: 3 days in April, 2 in May, one notice");
+    struct hb_an_value y = val(an, 1, "2026");
+    ok(y.c[HB_AN_DR_DAYS] == 5, "the year: 5 days");
+    struct hb_ind_result r = ind(an, 1, "2026", "dr_days_per_1000");
+    ok(r.suppressed, "one patient: suppressed");
+    hb_an_free(an);
+}
+
+static void test_monitoring(void)
+{
+    subtest("monitoring: patient-months, alerts, median time to acknowledge");
+    struct hb_an *an = world();
+    hb_an_observed(an, 1, at(2026, 6, 1, 8, 0));
+    hb_an_observed(an, 1, at(2026, 6, 15, 8, 0));
+    hb_an_observed(an, 1, at(2026, 7, 1, 8, 0));
+    hb_an_observed(an, 2, at(2026, 6, 3, 8, 0));
+    hb_an_alert(an, 601, 1, at(2026, 6, 1, 10, 0), at(2026, 6, 1, 10, 12), false);
+    hb_an_alert(an, 602, 2, at(2026, 6, 2, 10, 0), at(2026, 6, 2, 10, 20), true);
+    hb_an_alert(an, 603, 3, at(2026, 6, 3, 10, 0), -1, false);
+    hb_an_alert(an, 604, 4, at(2026, 6, 4, 10, 0), at(2026, 6, 4, 10, 4), false);
+    struct hb_an_value jun = val(an, 0, "2026-06"), jul = val(an, 0, "2026-07");
+    ok(jun.c[HB_AN_MON_PATIENTS] == 2 && jul.c[HB_AN_MON_PATIENTS] == 1,
+       "patient 1 counts once in June and once in July");
+    ok(jun.c[HB_AN_MON_ALERTS] == 4 && jun.c[HB_AN_MON_ACKED] == 3 &&
+           jun.c[HB_AN_MON_ESCALATED] == 1,
+       "four alerts, three acknowledged, one escalated");
+    ok(near(jun.ack_median_min, 12), "median of 4, 12, 20 minutes is 12: %g", jun.ack_median_min);
+    /* The open alert is acknowledged after 30 minutes; applying it twice
+     * changes nothing more. */
+    hb_an_alert(an, 603, 3, at(2026, 6, 3, 10, 0), at(2026, 6, 3, 10, 30), false);
+    hb_an_alert(an, 603, 3, at(2026, 6, 3, 10, 0), at(2026, 6, 3, 10, 30), false);
+    jun = val(an, 0, "2026-06");
+    ok(jun.c[HB_AN_MON_ACKED] == 4 && near(jun.ack_median_min, 16),
+       "median of 4, 12, 20, 30 is 16: %g", jun.ack_median_min);
+    struct hb_an_value fs = val(an, 3, "2026-Q2");
+    ok(near(fs.ack_median_min, 16) && fs.c[HB_AN_MON_ALERTS] == 4,
+       "the helsefellesskap's quarter has the same alerts");
+    struct hb_ind_result r = ind(an, 0, "2026-06", "mon_escalated_share");
+    ok(r.suppressed, "four patients: suppressed");
+    hb_an_free(an);
+}
+
+static void test_open_and_consult(void)
+{
+    subtest("open stays count up to now; co-consultations count once");
+    struct hb_an *an = world();
+    hb_an_set_now(an, at(2026, 11, 2, 0, 0));
+    hosp(an, 701, 9, at(2026, 10, 30, 0, 0), -1, true, false, false);
+    ok(val(an, 2, "2026-10").c[HB_AN_H_BED_MIN] == 2 * 1440 &&
+           val(an, 2, "2026-11").c[HB_AN_H_BED_MIN] == 1440,
+       "open since 30 October: 2 days in October, 1 in November");
+    hb_an_set_now(an, at(2026, 11, 3, 0, 0));
+    ok(val(an, 2, "2026-11").c[HB_AN_H_BED_MIN] == 2 * 1440, "a day later: 2 in November");
+    hosp(an, 701, 9, at(2026, 10, 30, 0, 0), at(2026, 11, 2, 12, 0), true, false, true);
+    struct hb_an_value nov = val(an, 2, "2026-11");
+    ok(nov.c[HB_AN_H_BED_MIN] == 36 * 60 && nov.c[HB_AN_H_INDEX] == 1 && nov.c[HB_AN_H_ADM] == 0,
+       "ended 2 November 12:00: 1.5 days in November, one discharge, admission in October");
+    ok(val(an, 2, "2026-10").c[HB_AN_H_ADM] == 1, "admitted in October");
+    hb_an_consult(an, 801, 8, at(2026, 9, 10, 9, 0), 80, 28000, 9600);
+    hb_an_consult(an, 801, 8, at(2026, 9, 10, 9, 0), 80, 28000, 9600);
+    struct hb_an_value sep = val(an, 1, "2026-09");
+    ok(sep.c[HB_AN_CO_HELD] == 1 && sep.c[HB_AN_CO_KM] == 80 && sep.c[HB_AN_CO_CO2_G] == 9600,
+       "one co-consultation, 80 km, 9.6 kg CO2");
+    hb_an_free(an);
+}
+
+static void test_imap(void)
+{
+    subtest("id map with deletion");
+    struct an_imap m = {0};
+    for (int64_t i = 1; i <= 5000; i++)
+        hb__imap_put(&m, i * 7919, (int32_t)i);
+    for (int64_t i = 1; i <= 5000; i += 2)
+        hb__imap_del(&m, i * 7919);
+    bool good = m.n == 2500;
+    for (int64_t i = 1; i <= 5000; i++)
+        good = good && hb__imap_get(&m, i * 7919) == (i % 2 ? -1 : (int32_t)i);
+    ok(good, "half deleted, the other half still found");
+    hb__imap_free(&m);
+}
+
+int main(void)
+{
+    test_periods();
+    test_kad();
+    test_complement();
+    test_readmission();
+    test_discharge_ready();
+    test_monitoring();
+    test_open_and_consult();
+    test_imap();
+    return done();
+}
