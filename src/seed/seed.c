@@ -228,8 +228,8 @@ static const char SQL_DR_CASE[] =
 static const char SQL_DR_EVENT[] =
     "INSERT INTO discharge_event (id, case_id, kind, at, day, place) VALUES (?, ?, ?, ?, ?, ?)";
 
-static int dr_event(struct hb_db *db, int64_t case_id, const char *kind, int64_t at,
-                    const char *day, const char *place, struct hb_error *err)
+int hb__dr_event(struct hb_db *db, int64_t case_id, const char *kind, int64_t at,
+                 const char *day, const char *place, struct hb_error *err)
 {
     struct hb_stmt *st;
     int rc = hb_db_stmt(db, SQL_DR_EVENT, &st, err);
@@ -262,16 +262,16 @@ static int demo_discharge(struct hb_db *db, struct demo *d, int64_t patient, int
     hb_stmt_int(st, 4, municipality);
     hb_stmt_text(st, 5, variant == 0 ? "offered" : "ready");
     hb_stmt_int(st, 6, admitted);
-    if ((rc = hb_stmt_run(st, err)) < 0 || (rc = dr_event(db, id, "admitted", admitted, NULL, NULL, err)) ||
-        (rc = dr_event(db, id, "ready", ready, NULL, NULL, err)))
+    if ((rc = hb_stmt_run(st, err)) < 0 || (rc = hb__dr_event(db, id, "admitted", admitted, NULL, NULL, err)) ||
+        (rc = hb__dr_event(db, id, "ready", ready, NULL, NULL, err)))
         return rc < 0 ? HB_INTERNAL : rc;
     if (variant == 0) { /* on time: received the next day */
         hb_local_date(ready + 24 * H, day, sizeof(day));
-        return dr_event(db, id, "receive", ready + 2 * H, day, "Korttidsavdeling Alver", err);
+        return hb__dr_event(db, id, "receive", ready + 2 * H, day, "Korttidsavdeling Alver", err);
     }
     if (variant == 1) { /* late: cannot yet, expected in two days */
         hb_local_date(now + 2 * 24 * H, day, sizeof(day));
-        return dr_event(db, id, "cannot", ready + 20 * H, day, NULL, err);
+        return hb__dr_event(db, id, "cannot", ready + 20 * H, day, NULL, err);
     }
     return 0; /* not answered */
 }
@@ -550,11 +550,11 @@ static int history_tx(struct hb_db *db, void *arg, struct hb_error *err)
         if ((rc = hb_stmt_run(st, err)) < 0)
             return rc;
         hb_local_date(ready + late * D, day, sizeof(day));
-        if ((rc = dr_event(db, id, "admitted", start + 4 * H, NULL, NULL, err)) ||
-            (rc = dr_event(db, id, "ready", ready - late * D, NULL, NULL, err)) ||
-            (late && (rc = dr_event(db, id, "cannot", ready - late * D + 3 * H, NULL, NULL, err))) ||
-            (rc = dr_event(db, id, "receive", ready + H, day, "Korttidsavdeling Alver", err)) ||
-            (rc = dr_event(db, id, "discharged", end, NULL, NULL, err)))
+        if ((rc = hb__dr_event(db, id, "admitted", start + 4 * H, NULL, NULL, err)) ||
+            (rc = hb__dr_event(db, id, "ready", ready - late * D, NULL, NULL, err)) ||
+            (late && (rc = hb__dr_event(db, id, "cannot", ready - late * D + 3 * H, NULL, NULL, err))) ||
+            (rc = hb__dr_event(db, id, "receive", ready + H, day, "Korttidsavdeling Alver", err)) ||
+            (rc = hb__dr_event(db, id, "discharged", end, NULL, NULL, err)))
             return rc;
     }
     return 0;
@@ -648,7 +648,8 @@ int hb_seed_demo(struct hb_store *s, FILE *out, struct hb_error *err)
         if (out)
             fprintf(out, "  %-22s %s\n", users[i].username, users[i].what);
     }
-    if ((rc = hb__seed_care(s, d.patient_demo, d.home_alver, d.ward_med, err)))
+    if ((rc = hb__seed_care(s, d.patient_demo, d.home_alver, d.ward_med, err)) ||
+        (rc = hb__seed_statistics(s, err)))
         return rc;
     return hb__seed_monitor(s, d.patient_demo, err);
 }

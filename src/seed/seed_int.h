@@ -31,4 +31,12 @@ int hb__seed_care(struct hb_store *s, int64_t demo_patient, int64_t home_org, in
  * Ingrid at home, through the monitor module as the nurses. */
 int hb__seed_monitor(struct hb_store *s, int64_t demo_patient, struct hb_error *err);
 
+/* Appends a discharge-ready event to a case (inside a write). */
+int hb__dr_event(struct hb_db *db, int64_t case_id, const char *kind, int64_t at,
+                 const char *day, const char *place, struct hb_error *err);
+
+/* Two years of ended stays and discharge-ready cases for the demo's
+ * statistics, and the demo's population projection to 2040. */
+int hb__seed_statistics(struct hb_store *s, struct hb_error *err);
+
 #endif
