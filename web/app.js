@@ -3,6 +3,7 @@
 import { state, el, api, show, isStaff, setUnauthorizedHandler } from './ui.js';
 import { showPlan, workCards, showTeams, showConsents, planLinkFor } from './careplan.js';
 import { showMonitor, showChart, stopMonitor } from './monitor.js';
+import { showDashboard, showCompare } from './dashboard.js';
 
 setUnauthorizedHandler(() => {
   state.me = null;
@@ -72,7 +73,8 @@ function showLogin(message) {
       form.password.focus();
     }
   });
-  show(form);
+  show(form, el('p', { class: 'login' }, el('a', { href: '#/offentlig' },
+    'Se hvordan kommunene i helsefellesskapet ligger an (åpent for alle)')));
   form.username.focus();
 }
 
@@ -802,9 +804,19 @@ async function route() {
   if (boardTimer) { clearInterval(boardTimer); boardTimer = null; boardUnit = null; }
   stopMonitor();
   renderChrome();
-  if (!state.me) { showLogin(); return; }
-  const [, page, arg] = location.hash.split('/');
+  const [, page, arg, arg2] = location.hash.split('/');
   try {
+    if (page === 'offentlig') {
+      if (arg === 'sammenlign' && arg2) await showCompare(arg2, { isPublic: true });
+      else await showDashboard(arg, { isPublic: true });
+      return;
+    }
+    if (!state.me) { showLogin(); return; }
+    if (page === 'indikatorer' && !isPerson()) {
+      if (arg === 'sammenlign' && arg2) await showCompare(arg2);
+      else await showDashboard(arg);
+      return;
+    }
     if (page === 'sok' && isStaff()) showSearch(decodeURIComponent(arg || ''));
     else if (page === 'pasient' && arg) await showPatient(arg);
     else if (page === 'organisasjon') await showOrgs();

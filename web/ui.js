@@ -50,7 +50,7 @@ export async function api(method, path, body) {
 }
 
 export function show(...nodes) {
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
   main.focus();
 }
 

