@@ -1,0 +1,180 @@
+// Indicators over real HTTP on either backend, from a small hand-built data
+// set whose right answers are written below; suppression in JSON, CSV and the
+// public view; a new stay shows within seconds; bad input changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { newDatabase, startServer, Client, cli, PASSWORD } from '../lib/server.mjs';
+
+let db;
+let srv;
+let analyst;
+let nurse;
+
+// Microseconds of a Norwegian wall-clock time in winter (UTC+1).
+const winter = (y, m, d, h = 0) => (Date.UTC(y, m - 1, d, h - 1)) * 1000;
+
+function fixture() {
+  const rows = [
+    "INSERT INTO org (id, type, name, name_lc, updated_at) VALUES (1, 'helsefellesskap', 'Testfellesskapet', 'testfellesskapet', 0)",
+    "INSERT INTO org (id, type, name, name_lc, parent_id, kommunenummer, updated_at) VALUES (10, 'municipality', 'Aby', 'aby', 1, '9901', 0)",
+    "INSERT INTO org (id, type, name, name_lc, parent_id, kommunenummer, updated_at) VALUES (11, 'municipality', 'Bby', 'bby', 1, '9902', 0)",
+    "INSERT INTO org (id, type, name, name_lc, parent_id, updated_at) VALUES (20, 'hospital', 'Testsykehuset', 'testsykehuset', 1, 0)",
+    "INSERT INTO org (id, type, unit_type, name, name_lc, parent_id, beds, updated_at) VALUES (21, 'unit', 'hospital-ward', 'Medisinsk', 'medisinsk', 20, 10, 0)",
+    "INSERT INTO org (id, type, unit_type, name, name_lc, parent_id, beds, site, updated_at) VALUES (22, 'unit', 'kad', 'KAD Aby', 'kad aby', 10, 6, 'Aby', 0)",
+    "INSERT INTO bed (unit_id, number, state, version, updated_at) VALUES (22, 1, 'free', 1, 0), (22, 2, 'free', 1, 0), (22, 3, 'free', 1, 0), (22, 4, 'free', 1, 0), (22, 5, 'free', 1, 0), (22, 6, 'free', 1, 0)",
+    "INSERT INTO population (municipality_id, year, sex, age_band, count) VALUES (10, 2025, 'female', '18-49', 6000), (10, 2025, 'female', '80-89', 1000), (11, 2025, 'male', '18-49', 3500)",
+  ];
+  for (let i = 1; i <= 7; i++) {
+    const born = i <= 5 ? '1940-05-05' : '1970-05-05';
+    const muni = i <= 6 ? 10 : 11;
+    rows.push(`INSERT INTO patient (id, nid, nid_kind, family, given, family_lc, given_lc, birth_date, sex, municipality_id, version, updated_at, resource)
+      VALUES (${100 + i}, '0000000000${i}', 'fnr', 'Test', 'P${i}', 'test', 'p${i}', '${born}', 'female', ${muni}, 1, 0, '{}')`);
+  }
+  // KAD in Aby: one stay from 30 January over the month end, four in
+  // February; lengths 3, 2, 4, 1 and 2 days; four home.
+  const kad = [[101, [1, 30, 12], [2, 2, 12], 'home'], [102, [2, 1, 0], [2, 3, 0], 'home'],
+    [103, [2, 5, 0], [2, 9, 0], 'nursing-home'], [104, [2, 10, 0], [2, 11, 0], 'home'],
+    [105, [2, 12, 0], [2, 14, 0], 'home-care']];
+  kad.forEach(([p, s, e, to], i) => rows.push(`INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, version, source, discharge_to)
+    VALUES (${500 + i}, ${p}, 22, ${winter(2025, s[0], s[1], s[2])}, ${winter(2025, e[0], e[1], e[2])}, 2, 'legevakt', '${to}')`));
+  // Bby: one KAD stay in 2024 (one patient: hidden everywhere).
+  rows.push(`INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, version, source, discharge_to)
+    VALUES (510, 107, 22, ${winter(2024, 3, 10)}, ${winter(2024, 3, 12)}, 2, 'gp', 'home')`);
+  // Discharge-ready in March: five patients, each ready 10 March 08:00,
+  // answered at 14:00 ("cannot yet"), received 12 March: 2 paid days each.
+  for (let i = 1; i <= 5; i++) {
+    const c = 600 + i;
+    rows.push(`INSERT INTO discharge_case (id, patient_id, unit_id, municipality_id, status, version, created_at) VALUES (${c}, ${100 + i}, 21, 10, 'closed', 1, 0)`,
+      `INSERT INTO discharge_event (id, case_id, kind, at, day) VALUES (${c * 10 + 1}, ${c}, 'ready', ${winter(2025, 3, 10, 8)}, NULL),
+        (${c * 10 + 2}, ${c}, 'cannot', ${winter(2025, 3, 10, 14)}, NULL),
+        (${c * 10 + 3}, ${c}, 'receive', ${winter(2025, 3, 11, 9)}, '2025-03-12'),
+        (${c * 10 + 4}, ${c}, 'discharged', ${winter(2025, 3, 12, 11)}, NULL)`);
+  }
+  db.query(rows.join(';\n') + ';');
+}
+
+before(async () => {
+  db = newDatabase('analytics');
+  assert.equal(cli(['migrate', '--db', db.url]).status, 0);
+  fixture();
+  for (const [user, role, org] of [['sekretariat', 'analyst', 1], ['kad', 'municipal-clinician', 22], ['pas', 'patient', 10]]) {
+    const r = cli(['user', 'add', '--db', db.url, '--username', user, '--name', user, '--role', role, '--org', String(org),
+      ...(role === 'patient' ? ['--patient', '106'] : [])], `${PASSWORD}\n`);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  srv = await startServer(db, ['--analytics-interval', '1']);
+  analyst = new Client(srv.base);
+  assert.equal((await analyst.login('sekretariat')).status, 200);
+  nurse = new Client(srv.base);
+  assert.equal((await nurse.login('kad')).status, 200);
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+// The value object of one indicator for a municipality (or 'helsefellesskap').
+async function cell(client, query, who, code, i = 0) {
+  const r = await client.get(`/api/indicators?${query}`);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const row = r.json.rows.find((x) => x.entity.kommunenummer === who || x.entity.kind === who);
+  assert.ok(row, `${who} in ${query}`);
+  return row.values[i][code];
+}
+
+test('KAD: length of stay, share home, occupancy, beds per 7,000, against the norms', async () => {
+  assert.deepEqual(await cell(analyst, 'period=2025-Q1', '9901', 'kad_los'), { value: 2.4, status: 'green' });
+  assert.deepEqual(await cell(analyst, 'period=2025-Q1', '9901', 'kad_home_share'), { value: 80, status: 'green' });
+  // 12 bed-days of 6 beds over 90 days.
+  assert.deepEqual(await cell(analyst, 'period=2025-Q1', '9901', 'kad_occupancy'), { value: 2.2 });
+  // Five admissions aged 80+ per 1,000 inhabitants aged 80+.
+  assert.deepEqual(await cell(analyst, 'period=2025-Q1', '9901', 'kad_adm80_per_1000'), { value: 5 });
+  assert.deepEqual(await cell(analyst, 'period=2025', '9901', 'kad_beds_per_7000'), { value: 6, status: 'green' });
+  assert.deepEqual(await cell(analyst, 'period=2025', '9902', 'kad_beds_per_7000'), { value: 0, status: 'red' });
+  assert.deepEqual(await cell(analyst, 'period=2025', 'helsefellesskap', 'kad_beds_per_7000'), { value: 4, status: 'green' });
+});
+
+test('an empty period has no value and hides nothing; a stay across the month end splits', async () => {
+  assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'kad_los'), { value: null });
+  assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'kad_occupancy'), { value: 0 });
+  assert.deepEqual(await cell(analyst, 'period=2023', '9901', 'dr_nok'), { value: 0 });
+  // January holds 1.5 of the crossing stay's 3 days, but it is one patient:
+  // hidden, and so is February, which Q1 minus March would otherwise give.
+  assert.deepEqual(await cell(analyst, 'period=2025-01', '9901', 'kad_occupancy'), { suppressed: true, display: '<5' });
+  assert.deepEqual(await cell(analyst, 'period=2025-02', '9901', 'kad_los'), { suppressed: true, display: '<5' });
+  const trend = await analyst.get('/api/indicators?municipality=9901&from=2025-01&to=2025-03&indicator=kad_occupancy');
+  assert.deepEqual(trend.json.periods, ['2025-01', '2025-02', '2025-03']);
+  assert.deepEqual(trend.json.rows[0].values.map((v) => v.kad_occupancy.display ?? v.kad_occupancy.value), ['<5', '<5', 0]);
+  // Bby's one patient in 2024, and the helsefellesskap that equals it.
+  assert.equal((await cell(analyst, 'period=2024', '9902', 'kad_los')).display, '<5');
+  assert.equal((await cell(analyst, 'period=2024', 'helsefellesskap', 'kad_los')).display, '<5');
+});
+
+test('discharge-ready days, NOK and answer time', async () => {
+  // 5 patients x 2 days = 10 days; 2025 has no rate yet: 2024's NOK 5,745.
+  assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'dr_nok'), { value: 57450 });
+  assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'dr_days_per_1000'), { value: 1.4 });
+  assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'dr_days_per_1000_67'), { value: 10 });
+  assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'dr_answer_days'), { value: 0.3, status: 'green' });
+});
+
+test('CSV and the public view carry the same suppression', async () => {
+  const csv = await fetch(`${srv.base}/api/public/indicators?municipality=9901&from=2025-01&to=2025-03&indicator=kad_los,kad_occupancy&format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.deepEqual(lines, [
+    'Kommunenummer;Navn;Periode;"Gjennomsnittlig liggetid i KAD (døgn)";"Belegg i KAD (%)"',
+    '9901;"Aby";2025-01;<5;<5',
+    '9901;"Aby";2025-02;<5;<5',
+    '9901;"Aby";2025-03;;0,0',
+  ]);
+  const pub = await (await fetch(`${srv.base}/api/public/indicators?period=2025-Q1`)).json();
+  const priv = (await analyst.get('/api/indicators?period=2025-Q1')).json;
+  assert.deepEqual(pub.rows, priv.rows, 'the public sees what the secretariat sees');
+  assert.equal(pub.public, true);
+});
+
+test('who may see what, and bad input answered with the field', async () => {
+  assert.equal((await fetch(`${srv.base}/api/indicators`)).status, 401);
+  const patient = new Client(srv.base);
+  await patient.login('pas');
+  assert.equal((await patient.get('/api/indicators')).status, 403);
+  const bad = [
+    ['period=2025-13', 'period'], ['period=2025-Q5', 'period'], ['from=2025-01', 'to'],
+    ['from=2025-03&to=2025-01', 'to'], ['from=2025-01&to=2025-Q1', 'to'], ['period=2025&from=2025', 'period'],
+    ['indicator=kad_los,nope', 'indicator'], ['municipality=0000', 'municipality'], ['format=xml', 'format'],
+    ['fellesskap=abc', 'fellesskap'],
+  ];
+  for (const [q, field] of bad) {
+    const r = await analyst.get(`/api/indicators?${q}`);
+    assert.equal(r.status, 400, q);
+    assert.equal(r.json.error.field, field, q);
+    assert.ok(r.json.error.message.length > 10, q);
+  }
+  const pub = await fetch(`${srv.base}/api/public/indicators?period=20x5`);
+  assert.equal(pub.status, 400);
+});
+
+test('a new stay shows in the indicators within seconds, without a restart', async () => {
+  const month = new Date().toISOString().slice(0, 7);
+  const now = () => cell(analyst, `period=${month}&municipality=9901`, '9901', 'kad_adm80_per_1000');
+  assert.deepEqual(await now(), { value: 0 });
+  const admit = async (patient, bed) => {
+    const r = await nurse.post('/api/stays', { patientId: String(patient), unitId: '22', bed, source: 'legevakt' });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+  };
+  const waitFor = async (pred, what) => {
+    for (let i = 0; i < 50; i++) {
+      const v = await now();
+      if (pred(v)) return v;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.fail(`not within 10 s: ${what}`);
+  };
+  await admit(101, 1);
+  await waitFor((v) => v.suppressed === true, 'one admission: shown as <5');
+  for (let i = 2; i <= 5; i++) await admit(100 + i, i);
+  const v = await waitFor((x) => x.value === 5, 'five admissions aged 80+ per 1,000 aged 80+');
+  assert.equal(v.value, 5);
+});
