@@ -30,20 +30,26 @@ build/migrations.c: $(MIGRATIONS) tools/embed_migrations.sh
 	@mkdir -p build
 	sh tools/embed_migrations.sh db/migrations > $@
 
-build/helsebro: $(SRC) $(HDR) build/migrations.c
-	$(CC) $(RELEASE_CFLAGS) -o $@ $(SRC) build/migrations.c $(LIBS)
+build/demo_files.c: db/demo/befolkning-framskrevet.csv tools/embed_file.sh
+	@mkdir -p build
+	sh tools/embed_file.sh hb__demo_projection=db/demo/befolkning-framskrevet.csv > $@
 
-build/san/helsebro: $(SRC) $(HDR) build/migrations.c
+GENERATED = build/migrations.c build/demo_files.c
+
+build/helsebro: $(SRC) $(HDR) $(GENERATED)
+	$(CC) $(RELEASE_CFLAGS) -o $@ $(SRC) $(GENERATED) $(LIBS)
+
+build/san/helsebro: $(SRC) $(HDR) $(GENERATED)
 	@mkdir -p build/san
-	$(CC) $(SAN_CFLAGS) -o $@ $(SRC) build/migrations.c $(LIBS)
+	$(CC) $(SAN_CFLAGS) -o $@ $(SRC) $(GENERATED) $(LIBS)
 
 # A unit test may #include a module's .c file to reach its static functions;
 # that file is then left out of the link.
-build/san/%: tests/unit/%.c tests/unit/harness.h $(LIB_SRC) $(HDR) build/migrations.c
+build/san/%: tests/unit/%.c tests/unit/harness.h $(LIB_SRC) $(HDR) $(GENERATED)
 	@mkdir -p build/san
 	$(CC) $(SAN_CFLAGS) -Isrc -o $@ $< \
 	    $(filter-out $(shell sed -n 's|^#include "\(.*\.c\)"|src/\1|p' $<),$(LIB_SRC)) \
-	    build/migrations.c $(LIBS)
+	    $(GENERATED) $(LIBS)
 
 # Installs the Debian packages that are missing (nothing when all are there).
 # Node.js and npm count as there when their commands are, whoever installed them.

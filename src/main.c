@@ -219,6 +219,76 @@ static const struct hb_opt user_opts[] = {
     {NULL, NULL, NULL},
 };
 
+static const struct hb_opt import_opts[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {"file", "PATH", "the CSV file (required); - reads standard input"},
+    {NULL, NULL, NULL},
+};
+
+struct import_ctx {
+    const char *csv;
+    size_t len;
+    struct hb_pop_import res;
+};
+
+static int import_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    struct import_ctx *c = arg;
+    return hb_org_population_import(db, c->csv, c->len, &c->res, err);
+}
+
+static int cmd_import(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "import",
+                     "import population --file F: population figures or a projection by\n"
+                     "municipality, sex, age and year, in the long CSV layout Statistics Norway's\n"
+                     "StatBank exports (columns region;kjønn;alder;år;count). The figures of each\n"
+                     "municipality and year in the file replace those stored.",
+                     import_opts, argc, argv))
+        return cli.exit_code;
+    if (cli.npositional != 1 || strcmp(cli.positional[0], "population") != 0)
+        return hb_cli_die("import: the subcommand is `import population --file F`");
+    const char *path = hb_cli_get(&cli, "file", NULL);
+    if (!path)
+        return hb_cli_die("import population: --file is required");
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return hb_cli_die("import population: cannot open %s", path);
+    struct hb_buf b;
+    hb_buf_init(&b, (size_t)512 << 20);
+    char chunk[65536];
+    size_t n;
+    int too_big = 0;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !too_big)
+        too_big = hb_buf_add(&b, chunk, n) != 0;
+    if (f != stdin)
+        fclose(f);
+    if (too_big) {
+        hb_buf_release(&b);
+        return hb_cli_die("import population: %s is larger than 512 MB", path);
+    }
+    struct import_ctx c = {0};
+    char *csv = hb_buf_detach(&b, &c.len);
+    c.csv = csv ? csv : "";
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "import population", &s, &applied)) {
+        free(csv);
+        return 1;
+    }
+    struct hb_error err = {0};
+    int rc = hb_store_write(s, import_tx, &c, &err);
+    hb_store_free(s);
+    free(csv);
+    if (rc)
+        return hb_cli_die("import population: %s", err.message);
+    printf("%d linjer lest, %d kommuner, år %d-%d%s\n", c.res.rows, c.res.municipalities,
+           c.res.first_year, c.res.last_year,
+           c.res.skipped ? " (linjer for fylker og hele landet hoppet over)" : "");
+    return 0;
+}
+
 static int cmd_user(int argc, char **argv)
 {
     struct hb_cli cli;
@@ -357,6 +427,7 @@ static const struct {
     {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
     {"org", cmd_org, "list organisations and units (org list)"},
     {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring)"},
+    {"import", cmd_import, "import population figures or projections (import population)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},
     {"rates", cmd_rates, "show or set the travel rates for co-consultations"},

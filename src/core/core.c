@@ -435,6 +435,13 @@ int hb_parse_instant(const char *s, int64_t *us)
     return 0;
 }
 
+int hb_local_year(int64_t us)
+{
+    struct tm tm;
+    oslo_tm(us, &tm);
+    return tm.tm_year + 1900;
+}
+
 int64_t hb_local_day(int64_t us)
 {
     char d[48];

@@ -119,6 +119,8 @@ int hb_date_days(const char *date, int64_t *days);
 /* Minutes since 1970-01-01 00:00 on the Norwegian wall clock (Europe/Oslo):
  * calendar arithmetic on the result gives local days and months. */
 int64_t hb_local_minutes(int64_t us);
+/* The Norwegian local calendar year of an instant. */
+int hb_local_year(int64_t us);
 /* The Norwegian local calendar day of an instant as a day number. */
 int64_t hb_local_day(int64_t us);
 /* Age in whole years today (Norwegian date) of someone born on "YYYY-MM-DD";

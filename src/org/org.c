@@ -192,7 +192,8 @@ int hb_org_list(struct hb_db *db, const struct hb_org_query *q, struct hb_arena 
 static const char SQL_POP_TOTALS[] =
     "SELECT municipality_id, year, SUM(count), SUM(CASE WHEN age_band IN ('80-89', '90+')"
     " THEN count ELSE 0 END) FROM population"
-    " WHERE year = (SELECT MAX(year) FROM population) GROUP BY municipality_id, year";
+    " WHERE year = COALESCE((SELECT MAX(year) FROM population WHERE year <= ?),"
+    " (SELECT MIN(year) FROM population)) GROUP BY municipality_id, year";
 
 int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err)
 {
@@ -200,6 +201,7 @@ int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err)
     int rc = hb_db_stmt(db, SQL_POP_TOTALS, &st, err);
     if (rc)
         return rc;
+    hb_stmt_int(st, 1, hb_local_year(hb_now_us()));
     json_t *pop = json_object();
     while ((rc = hb_stmt_step(st, err)) == 1) {
         char key[24];

@@ -58,7 +58,20 @@ int hb_org_get(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_o
  * field otherwise. */
 int hb_org_get_unit(struct hb_db *db, int64_t id, struct hb_arena *arena, struct hb_org *out,
                     const char *field, struct hb_error *err);
-/* Population of each municipality in the latest year: a new JSON object keyed
+/* What an import of population figures did. */
+struct hb_pop_import {
+    int rows, skipped;         /* lines read; lines for regions that are not municipalities */
+    int municipalities;        /* municipalities with figures */
+    int first_year, last_year; /* the years they cover */
+};
+/* Imports population figures or a projection in Statistics Norway's long CSV
+ * layout (see population.c) inside a write; the figures of each municipality
+ * and year in it replace those stored. HB_INVALID with field "csv" and the
+ * line number when a line cannot be read; nothing is stored then. */
+int hb_org_population_import(struct hb_db *db, const char *csv, size_t len,
+                             struct hb_pop_import *res, struct hb_error *err);
+/* Population of each municipality in the latest year up to this one (a
+ * projection's later years are left out): a new JSON object keyed
  * by municipality id, each {"year", "total", "age80"}. */
 int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err);
 /* The organisation overview for the UI: municipalities with population in the

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/core.h"
+#include "../org/org.h"
 #include "../store/store.h"
 #include "seed_int.h"
 
@@ -28,7 +29,7 @@ struct stats {
 static const char SQL_UNIT[] = "SELECT id FROM org WHERE type = 'unit' AND name = ?";
 static const char SQL_MUNIS[] =
     "SELECT o.id, COALESCE(SUM(p.count), 0) FROM org o LEFT JOIN population p"
-    " ON p.municipality_id = o.id WHERE o.type = 'municipality' GROUP BY o.id ORDER BY o.id";
+    " ON p.municipality_id = o.id AND p.year = 2025 WHERE o.type = 'municipality' GROUP BY o.id ORDER BY o.id";
 static const char SQL_PATIENTS[] =
     "SELECT id, municipality_id, birth_date FROM patient WHERE municipality_id IS NOT NULL"
     " ORDER BY id";
@@ -198,6 +199,18 @@ static int month_tx(struct hb_db *db, void *arg, struct hb_error *err)
     return rc;
 }
 
+/* The demo's population projection, in Statistics Norway's layout
+ * (db/demo/befolkning-framskrevet.csv, embedded at build time). */
+extern const char hb__demo_projection[];
+
+static int projection_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    (void)arg;
+    struct hb_pop_import r;
+    return hb_org_population_import(db, hb__demo_projection, strlen(hb__demo_projection), &r,
+                                    err);
+}
+
 int hb__seed_statistics(struct hb_store *s, struct hb_error *err)
 {
     struct stats *x = hb_xcalloc(1, sizeof(*x));
@@ -214,5 +227,5 @@ int hb__seed_statistics(struct hb_store *s, struct hb_error *err)
     for (int month = 0; rc == 0 && month < 24; month++)
         rc = hb_store_write(s, month_tx, x, err);
     free(x);
-    return rc;
+    return rc ? rc : hb_store_write(s, projection_tx, NULL, err);
 }
