@@ -4,6 +4,7 @@ import { state, el, api, show, isStaff, setUnauthorizedHandler } from './ui.js';
 import { showPlan, workCards, showTeams, showConsents, planLinkFor } from './careplan.js';
 import { showMonitor, showChart, stopMonitor } from './monitor.js';
 import { showDashboard, showCompare } from './dashboard.js';
+import { showProjection } from './projection.js';
 
 setUnauthorizedHandler(() => {
   state.me = null;
@@ -812,6 +813,7 @@ async function route() {
       return;
     }
     if (!state.me) { showLogin(); return; }
+    if (page === 'framskriving' && !isPerson()) { await showProjection(); return; }
     if (page === 'indikatorer' && !isPerson()) {
       if (arg === 'sammenlign' && arg2) await showCompare(arg2);
       else await showDashboard(arg);

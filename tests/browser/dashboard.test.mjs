@@ -86,3 +86,41 @@ test('citizens see the public view without logging in, suppressed the same way',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the secretariat changes a projection assumption and compares two scenarios', async () => {
+  const page = await suite.browser.newPage();
+  const errors = collectErrors(page);
+  await loginAs(page, suite.srv.base, 'analytiker');
+  await page.goto(`${suite.srv.base}/#/framskriving`);
+  await page.getByRole('heading', { name: 'Framskriving til 2040' }).waitFor();
+  const bedsA = page.locator('#scenario-a tr[data-year="2040"] td[data-beds="hospital"]');
+  const bedsB = page.locator('#scenario-b tr[data-year="2040"] td[data-beds="hospital"]');
+  await bedsA.waitFor();
+  await bedsB.waitFor();
+  await page.locator('svg.proj-chart polyline.scen-b').first().waitFor();
+  const num = async (loc) => Number.parseFloat((await loc.innerText()).replace(/\s/g, '').replace(',', '.'));
+  const a2040 = await num(bedsA);
+  const b2040 = await num(bedsB);
+  assert.ok(b2040 < a2040, `B (healthier ageing, collaboration) needs fewer beds: ${b2040} < ${a2040}`);
+  // The API's answer for scenario A is what the page shows.
+  const r = await page.evaluate(async () => (await fetch('/api/projections?shift=0&efficiency=0&collaboration=0&occupancy=85')).json());
+  const total = r.rows.find((x) => x.entity.kind === 'helsefellesskap').series.find((y) => y.year === 2040);
+  assert.equal(a2040, Math.round(total.hospital.beds * 10) / 10);
+  // Raise A's target occupancy from 85 % to 95 %: fewer beds for the same days.
+  await page.locator('#a-occupancy').fill('95');
+  await page.locator('#a-occupancy').press('Enter');
+  await page.waitForFunction((before) => {
+    const t = document.querySelector('#scenario-a tr[data-year="2040"] td[data-beds="hospital"]')?.textContent;
+    return t && Number.parseFloat(t.replace(/\s/g, '').replace(',', '.')) < before;
+  }, a2040);
+  const after95 = await num(bedsA);
+  assert.ok(Math.abs(after95 - (a2040 * 85) / 95) < 0.15, `85/95 of before: ${after95} vs ${a2040}`);
+  assert.match(await page.locator('#scenario-a').innerText(), /belegg 95 %/);
+  // A bad value is refused with the field named, and the result stays.
+  await page.locator('#b-shift').fill('40');
+  await page.locator('#b-shift').press('Enter');
+  await page.locator('#scenario-b p.error', { hasText: 'Sunnere aldring' }).waitFor();
+  await page.screenshot({ path: `${shots}/projection.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -5,6 +5,7 @@
 
 #include "analytics/an_int.h"
 #include "analytics/indicator.h"
+#include "analytics/projection.h"
 #include "core/core.h"
 #include "harness.h"
 
@@ -336,8 +337,52 @@ static void test_imap(void)
     hb__imap_free(&m);
 }
 
+/* The projection on a case worked by hand: hospital use 1 bed-day a year per
+ * inhabitant aged 67-79 and 2 per inhabitant 80-89; 100 and 50 of them in
+ * 2026, 110 and 60 in 2030; healthier ageing 2 years by 2030, efficiency 1 %
+ * a year, 80 % occupancy.
+ * 2026: 100 x 1 + 50 x 2 = 200 bed-days; 200 / (365 x 0.8) = 0.6849 beds.
+ * 2030: shift 2 years: 2/13 of 67-79 use like 50-66 (0), 2/10 of 80-89 like
+ * 67-79: rates 11/13 and 1.8; (110 x 11/13 + 60 x 1.8) x 0.99^4
+ * = 201.0769 x 0.96059601 = 193.1536 bed-days. */
+static void test_projection(void)
+{
+    subtest("projection arithmetic");
+    struct hb_proj_input in = {0};
+    in.rate[0][3] = 1;
+    in.rate[0][4] = 2;
+    in.rate[1][4] = 0.5;
+    for (int t = 0; t <= 4; t++) {
+        in.pop[t][3] = 100 + 2.5 * t;
+        in.pop[t][4] = 50 + 2.5 * t;
+    }
+    struct hb_proj_assume a = {.shift_years = 2, .efficiency_pct = 1, .collaboration_pct = 0,
+                               .occupancy_pct = 80, .base_year = 2026, .to_year = 2030};
+    struct hb_proj_year y[5];
+    hb_projection(&in, &a, y);
+    ok(y[0].year == 2026 && near(y[0].bed_days[0], 200), "2026: 200 bed-days");
+    ok(fabs(y[0].beds[0] - 200 / (365 * 0.8)) < 1e-9, "2026: 0.6849 beds");
+    double expect = (110 * 11.0 / 13 + 60 * 1.8) * pow(0.99, 4);
+    ok(y[4].year == 2030 && fabs(y[4].bed_days[0] - expect) < 1e-9 &&
+           fabs(y[4].bed_days[0] - 193.1536) < 1e-4,
+       "2030: 193.1536 bed-days: %.4f", y[4].bed_days[0]);
+    ok(fabs(y[4].beds[0] - expect / 292) < 1e-9, "2030 beds at 80 %%");
+    /* KAD: only 80-89 uses it (0.5); the shift moves 2/10 of them to the
+     * 67-79 rate (0): 60 x 0.4 x 0.99^4. */
+    ok(fabs(y[4].bed_days[1] - 60 * 0.4 * pow(0.99, 4)) < 1e-9, "KAD with the shift");
+    /* Collaboration compounds like efficiency. */
+    a.collaboration_pct = 2;
+    hb_projection(&in, &a, y);
+    ok(fabs(y[4].bed_days[0] - expect * pow(0.98, 4)) < 1e-9, "collaboration 2 %% a year");
+    /* Without adjustments the projection follows the population alone. */
+    a = (struct hb_proj_assume){.occupancy_pct = 100, .base_year = 2026, .to_year = 2030};
+    hb_projection(&in, &a, y);
+    ok(near(y[4].bed_days[0], 110 + 60 * 2), "no assumptions: 230 bed-days in 2030");
+}
+
 int main(void)
 {
+    test_projection();
     test_periods();
     test_kad();
     test_complement();
