@@ -178,3 +178,44 @@ test('a new stay shows in the indicators within seconds, without a restart', asy
   const v = await waitFor((x) => x.value === 5, 'five admissions aged 80+ per 1,000 aged 80+');
   assert.equal(v.value, 5);
 });
+
+test('projections: today\'s use per age band times the projected population', async () => {
+  const now = new Date();
+  const y = now.getFullYear();
+  // Five patients aged 80-89 with 10 days each in KAD, two months before
+  // this month: 50 bed-days for 1,000 inhabitants aged 80-89 this year.
+  const start = Date.UTC(y, now.getMonth() - 2, 3, 12) * 1000;
+  const day = 86400 * 1000000;
+  const rows = [];
+  for (let i = 1; i <= 5; i++) {
+    rows.push(`INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, version, source, discharge_to)
+      VALUES (${700 + i}, ${100 + i}, 22, ${start}, ${start + 10 * day}, 2, 'gp', 'home')`);
+  }
+  rows.push(`INSERT INTO population (municipality_id, year, sex, age_band, count) VALUES
+    (10, ${y}, 'female', '80-89', 1000), (10, ${y}, 'female', '18-49', 6000),
+    (10, ${y + 4}, 'female', '80-89', 1200), (10, ${y + 4}, 'female', '18-49', 6000)`);
+  db.query(rows.join(';\n') + ';');
+  const r = await analyst.get(`/api/projections?municipality=9901&to=${y + 4}&occupancy=100`);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const series = r.json.rows[0].series;
+  assert.deepEqual(series.map((s) => s.year), [y, y + 1, y + 2, y + 3, y + 4]);
+  assert.deepEqual(series[0].kad, { bedDays: 50, beds: 0.1 });
+  // Years without figures hold the latest earlier ones; the last has 1,200.
+  assert.equal(series[1].kad.bedDays, 50);
+  assert.deepEqual(series[4].kad, { bedDays: 60, beds: 0.2 });
+  assert.equal(series[4].population80, 1200);
+  // Efficiency 10 % a year for four years: 60 x 0.9^4 = 39.366.
+  const eff = await analyst.get(`/api/projections?municipality=9901&to=${y + 4}&efficiency=10`);
+  assert.equal(eff.json.rows[0].series[4].kad.bedDays, 39);
+  const csv = await analyst.get(`/api/projections?municipality=9901&to=${y + 4}&format=csv`);
+  assert.match(csv.text, new RegExp(`9901;"Aby";${y + 4};7200;1200;0;0,0;60;0,2;0;0,0`));
+  for (const [q, field] of [['shift=11', 'shift'], ['occupancy=20', 'occupancy'], ['efficiency=abc', 'efficiency'],
+    [`to=${y}`, 'to'], ['to=2040.5', 'to'], ['municipality=0000', 'municipality'], ['format=pdf', 'format']]) {
+    const bad = await analyst.get(`/api/projections?${q}`);
+    assert.equal(bad.status, 400, q);
+    assert.equal(bad.json.error.field, field, q);
+  }
+  const patient = new Client(srv.base);
+  await patient.login('pas');
+  assert.equal((await patient.get('/api/projections')).status, 403);
+});
