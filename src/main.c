@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "analytics/risk.h"
 #include "careplan/careplan.h"
 #include "cli.h"
 #include "org/org.h"
@@ -428,6 +429,7 @@ static const struct {
     {"org", cmd_org, "list organisations and units (org list)"},
     {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring)"},
     {"import", cmd_import, "import population figures or projections (import population)"},
+    {"risk", hb_cmd_risk, "evaluate the risk score for proactive follow-up (risk evaluate)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},
     {"rates", cmd_rates, "show or set the travel rates for co-consultations"},

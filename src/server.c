@@ -105,6 +105,7 @@ static const struct hb_route routes[] = {
     {"POST", "/api/monitor/tick",                  hb_api_monitor_tick,      JSON, ADMIN},
     {"POST", "/api/alerts/{id}/{action}",          hb_api_alert_act,         JSON, CARE},
     {"GET",  "/api/indicators",                    hb_api_indicators,        0, NOT_PERSON},
+    {"GET",  "/api/high-users",                    hb_api_high_users,        0, CARE},
     {"GET",  "/api/projections",                   hb_api_projections,       0, NOT_PERSON},
     {"POST", "/api/indicators/refresh",            hb_api_analytics_refresh, 0, ADMIN},
     {"GET",  "/api/public/indicators",             hb_api_public_indicators, PUB, 0},

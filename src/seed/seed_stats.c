@@ -23,6 +23,7 @@ struct stats {
     int population[MAX_MUNI], nmuni;
     int64_t patient[MAX_PATIENTS], busy[MAX_PATIENTS];
     int pmuni[MAX_PATIENTS], old[MAX_PATIENTS], npatients;
+    unsigned frailty[MAX_PATIENTS]; /* 1-1000: how often this patient needs a bed */
     int64_t month_from; /* the month being written */
 };
 
@@ -80,6 +81,10 @@ static int load(struct hb_db *db, struct stats *x, struct hb_error *err)
                 x->pmuni[k] = i;
         hb_date_days(hb_stmt_col(st, 2, NULL), &born);
         x->old[k] = (today - born) / 365 >= 67;
+        /* Heavy-tailed, like real use: most patients rarely need a bed, a
+         * few often (and keep needing it from one year to the next). */
+        unsigned u = hb__rnd(&x->rng, 1000);
+        x->frailty[k] = 1 + (unsigned)((uint64_t)u * u * u / 1000000);
         x->patient[k] = hb_stmt_col_int(st, 0);
         x->npatients++;
     }
@@ -87,15 +92,17 @@ static int load(struct hb_db *db, struct stats *x, struct hb_error *err)
     return rc < 0 ? rc : 0;
 }
 
-/* A patient of municipality m free at `at`, older ones three times as
- * likely; -1 when none is free. */
+/* A patient of municipality m free at `at`, chosen by frailty, older ones
+ * three times as likely; -1 when none is found. */
 static int pick(struct stats *x, int m, int64_t at)
 {
-    for (int tries = 0; tries < 40; tries++) {
+    for (int tries = 0; tries < 400; tries++) {
         int k = (int)hb__rnd(&x->rng, (unsigned)x->npatients);
         if (x->pmuni[k] != m || x->busy[k] > at)
             continue;
         if (!x->old[k] && hb__rnd(&x->rng, 3) != 0)
+            continue;
+        if (hb__rnd(&x->rng, 1000) >= x->frailty[k] + 30)
             continue;
         return k;
     }
