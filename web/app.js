@@ -5,6 +5,7 @@ import { showPlan, workCards, showTeams, showConsents, planLinkFor } from './car
 import { showMonitor, showChart, stopMonitor } from './monitor.js';
 import { showDashboard, showCompare } from './dashboard.js';
 import { showProjection } from './projection.js';
+import { showHighUsers } from './risk.js';
 
 setUnauthorizedHandler(() => {
   state.me = null;
@@ -814,6 +815,7 @@ async function route() {
     }
     if (!state.me) { showLogin(); return; }
     if (page === 'framskriving' && !isPerson()) { await showProjection(); return; }
+    if (page === 'hoyforbrukere' && inCare()) { await showHighUsers(); return; }
     if (page === 'indikatorer' && !isPerson()) {
       if (arg === 'sammenlign' && arg2) await showCompare(arg2);
       else await showDashboard(arg);

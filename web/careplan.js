@@ -478,6 +478,9 @@ export async function showTeams() {
   const [overview, teams, totals] = await Promise.all([api('GET', '/api/teams/overview'), api('GET', '/api/teams'),
     api('GET', '/api/consultations/totals')]);
   const sections = [el('h1', {}, 'Teamene og pasientene deres')];
+  if (['gp', 'hospital-clinician', 'municipal-clinician'].includes(state.me.role)) {
+    sections.push(el('p', {}, el('a', { href: '#/hoyforbrukere' }, 'Pasienter uten team som kan ha nytte av proaktiv oppfølging')));
+  }
   for (const t of overview.teams) {
     const rows = t.plans.map((p) => el('tr', {},
       el('td', {}, el('a', { href: `#/plan/${p.patientId}` }, p.patientName)),

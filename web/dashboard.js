@@ -3,7 +3,7 @@
 // alone), a municipality page with trends, all municipalities side by side on
 // one indicator, CSV of every table, and the public view for citizens (the
 // same suppressed numbers, no login). Text is Norwegian (bokmål).
-import { el, api, show } from './ui.js';
+import { el, api, show, state } from './ui.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const statusWord = { green: 'innenfor norm', amber: 'nær norm', red: 'utenfor norm' };
@@ -166,8 +166,9 @@ export async function showDashboard(nr, { isPublic = false } = {}) {
     isPublic ? el('p', {}, 'Tall for kvalitet og kapasitet i kommunene og sykehuset, slik helsefellesskapet følger dem. '
       + 'Ingen tall viser enkeltpersoner.') : null,
     controls(() => render().catch(fail(out)), GROUPS),
-    isPublic ? null : el('p', {}, el('a', { href: '#/framskriving' }, 'Framskriving til 2040'), ' · ',
-      el('a', { href: '#/hoyforbrukere' }, 'Pasienter som kan ha nytte av proaktiv oppfølging')),
+    isPublic ? null : el('p', {}, el('a', { href: '#/framskriving' }, 'Framskriving til 2040'),
+      ['gp', 'hospital-clinician', 'municipal-clinician'].includes(state.me?.role)
+        ? [' · ', el('a', { href: '#/hoyforbrukere' }, 'Pasienter som kan ha nytte av proaktiv oppfølging')] : null),
     out);
   await render().catch(fail(out));
 }

@@ -219,3 +219,42 @@ test('projections: today\'s use per age band times the projected population', as
   await patient.login('pas');
   assert.equal((await patient.get('/api/projections')).status, 403);
 });
+
+test('high users: patients without a team, ranked with their reasons, only with a relation, audited', async () => {
+  const day = 86400 * 1000000;
+  const now = Date.now() * 1000;
+  const rows = [];
+  // Patient 106 (56 years, Aby): three emergency admissions of 4 days in the
+  // last year, in a priority group, discharge-ready once: 6 + 3 + 2 + 3 + 2 = 16.
+  [100, 70, 40].forEach((ago, i) => rows.push(`INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, version, source, discharge_to, priority_group)
+    VALUES (${800 + i}, 106, 21, ${now - ago * day}, ${now - (ago - 4) * day}, 2, 'legevakt', 'home', 'multimorbid')`));
+  rows.push(`INSERT INTO discharge_case (id, patient_id, unit_id, municipality_id, status, version, created_at) VALUES (810, 106, 21, 10, 'closed', 1, ${now - 40 * day})`);
+  // Patient 107 lives in Bby: the KAD nurse of Aby has no relation to him.
+  rows.push(`INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, version, source, discharge_to)
+    VALUES (820, 107, 21, ${now - 20 * day}, ${now - 10 * day}, 2, 'gp', 'home')`);
+  db.query(rows.join(';\n') + ';');
+  const before = Number(db.query("SELECT COUNT(*) FROM audit_log WHERE what = 'HighUsers'"));
+  const r = await nurse.get('/api/high-users');
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const top = r.json.patients[0];
+  assert.equal(top.patientId, '106');
+  assert.equal(top.score, 16);
+  assert.deepEqual(top.points, { admissions: 6, emergency: 3, bedDays: 2, dischargeReady: 2, priorityGroup: 3, age: 0, alerts: 0 });
+  assert.deepEqual(top.reasons, ['3 innleggelser i sykehus', '3 som øyeblikkelig hjelp', '12 liggedøgn',
+    '1 gang utskrivningsklar', 'i en prioritert gruppe']);
+  assert.equal(top.relation, 'municipality');
+  assert.ok(!r.json.patients.some((p) => p.patientId === '107'), 'no relation: not listed');
+  assert.ok(r.json.withoutRelation >= 1);
+  const scores = r.json.patients.map((p) => p.score);
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'highest first');
+  const after = Number(db.query("SELECT COUNT(*) FROM audit_log WHERE what = 'HighUsers'"));
+  assert.equal(after - before, r.json.patients.length, 'every patient listed is audited');
+  // Once 106 has a shared plan with a team, he is no longer on the list.
+  db.query(`INSERT INTO care_team (id, kind, name, org_id, status, version, updated_at, resource) VALUES (900, 'psht', 'PSHT Aby', 10, 'active', 1, 0, '{}');
+    INSERT INTO care_plan (id, patient_id, team_id, status, title, individual_plan, version, created_at, updated_at, resource)
+    VALUES (901, 106, 900, 'active', 'Plan', 0, 1, 0, 0, '{}');`);
+  const again = await nurse.get('/api/high-users');
+  assert.ok(!again.json.patients.some((p) => p.patientId === '106'), 'in a team now');
+  assert.equal((await analyst.get('/api/high-users')).status, 403, 'the secretariat sees no patients');
+  assert.equal((await nurse.get('/api/high-users?limit=0')).json.error.field, 'limit');
+});

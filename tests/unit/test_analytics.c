@@ -6,6 +6,7 @@
 #include "analytics/an_int.h"
 #include "analytics/indicator.h"
 #include "analytics/projection.h"
+#include "analytics/risk.h"
 #include "core/core.h"
 #include "harness.h"
 
@@ -380,8 +381,35 @@ static void test_projection(void)
     ok(near(y[4].bed_days[0], 110 + 60 * 2), "no assumptions: 230 bed-days in 2030");
 }
 
+static void test_risk(void)
+{
+    subtest("risk score: each factor's points and its cap");
+    struct hb_risk r;
+    struct hb_risk_facts f = {.admissions = 3, .emergency = 2, .bed_days = 14.9,
+                              .discharge_ready = 1, .priority_group = true, .age = 79, .alerts = 2};
+    hb_risk_score(&f, &r);
+    ok(r.part[HB_RISK_ADMISSIONS] == 6 && r.part[HB_RISK_EMERGENCY] == 2 &&
+           r.part[HB_RISK_BED_DAYS] == 2 && r.part[HB_RISK_DISCHARGE_READY] == 2 &&
+           r.part[HB_RISK_PRIORITY] == 3 && r.part[HB_RISK_AGE] == 2 && r.part[HB_RISK_ALERTS] == 2,
+       "3 admissions 6, 2 emergency 2, 14.9 days 2, 1 discharge-ready 2, group 3, 79 years 2, "
+       "2 alerts 2");
+    ok(r.total == 19, "total 19: %d", r.total);
+    f = (struct hb_risk_facts){.admissions = 9, .emergency = 9, .bed_days = 100,
+                               .discharge_ready = 5, .age = 80, .alerts = 10};
+    hb_risk_score(&f, &r);
+    ok(r.part[HB_RISK_ADMISSIONS] == 10 && r.part[HB_RISK_EMERGENCY] == 5 &&
+           r.part[HB_RISK_BED_DAYS] == 6 && r.part[HB_RISK_DISCHARGE_READY] == 4 &&
+           r.part[HB_RISK_PRIORITY] == 0 && r.part[HB_RISK_AGE] == 3 && r.part[HB_RISK_ALERTS] == 4,
+       "every factor capped; 80 years 3");
+    ok(r.total == 32, "the highest possible without a group: %d", r.total);
+    f = (struct hb_risk_facts){.age = 66};
+    hb_risk_score(&f, &r);
+    ok(r.total == 0, "66 and nothing else: 0");
+}
+
 int main(void)
 {
+    test_risk();
     test_projection();
     test_periods();
     test_kad();
