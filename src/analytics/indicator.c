@@ -110,6 +110,17 @@ const struct hb_indicator *hb_indicator_find(const char *code)
     return NULL;
 }
 
+const char *hb_indicator_scoring(const struct hb_indicator *ind)
+{
+    if (!strcmp(ind->unit, "%"))
+        return "proportion";
+    if (!strcmp(ind->unit, "per 1 000") || !strcmp(ind->unit, "senger"))
+        return "ratio";
+    if (!strcmp(ind->unit, "døgn") || !strcmp(ind->unit, "min") || !strcmp(ind->unit, "varsler"))
+        return "continuous-variable";
+    return "cohort";
+}
+
 const char *hb_ind_status_code(enum hb_ind_status s)
 {
     return s == HB_STATUS_GREEN ? "green" : s == HB_STATUS_AMBER ? "amber"
@@ -117,66 +128,60 @@ const char *hb_ind_status_code(enum hb_ind_status s)
                                                                  : NULL;
 }
 
-static bool ratio(double num, double den, double scale, double *out)
-{
-    if (den <= 0)
-        return false;
-    *out = num * scale / den;
-    return true;
-}
-
 void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value *v,
                        struct hb_ind_result *out)
 {
     const int64_t *c = v->c;
-    double x = 0;
-    bool has;
+    /* value = num * scale / den; den < 0: a count (value = num) */
+    double num = 0, den = -1, scale = 1;
     const char *k = ind->code;
 #define C(n) ((double)c[HB_AN_##n])
     if (!strcmp(k, "kad_beds_per_7000"))
-        has = ratio((double)v->kad_beds, (double)v->pop, 7000, &x);
+        num = (double)v->kad_beds, den = (double)v->pop, scale = 7000;
     else if (!strcmp(k, "kad_occupancy"))
-        has = ratio(C(KAD_BED_MIN), (double)v->kad_beds * (double)v->minutes, 100, &x);
+        num = C(KAD_BED_MIN), den = (double)v->kad_beds * (double)v->minutes, scale = 100;
     else if (!strcmp(k, "kad_los"))
-        has = ratio(C(KAD_LOS_MIN), C(KAD_END) * 1440, 1, &x);
+        num = C(KAD_LOS_MIN) / 1440, den = C(KAD_END);
     else if (!strcmp(k, "kad_home_share"))
-        has = ratio(C(KAD_HOME), C(KAD_END), 100, &x);
+        num = C(KAD_HOME), den = C(KAD_END), scale = 100;
     else if (!strcmp(k, "kad_adm80_per_1000"))
-        has = ratio(C(KAD_ADM80), (double)v->pop80, 1000, &x);
+        num = C(KAD_ADM80), den = (double)v->pop80, scale = 1000;
     else if (!strcmp(k, "sy_los"))
-        has = ratio(C(SY_LOS_MIN), C(SY_END) * 1440, 1, &x);
+        num = C(SY_LOS_MIN) / 1440, den = C(SY_END);
     else if (!strcmp(k, "sy_over14"))
-        has = (x = C(SY_OVER14), true);
+        num = C(SY_OVER14);
     else if (!strcmp(k, "dr_days_per_1000"))
-        has = ratio(C(DR_DAYS), (double)v->pop, 1000, &x);
+        num = C(DR_DAYS), den = (double)v->pop, scale = 1000;
     else if (!strcmp(k, "dr_days_per_1000_67"))
-        has = ratio(C(DR_DAYS), (double)v->pop67, 1000, &x);
+        num = C(DR_DAYS), den = (double)v->pop67, scale = 1000;
     else if (!strcmp(k, "dr_nok"))
-        has = (x = C(DR_NOK), true);
+        num = C(DR_NOK);
     else if (!strcmp(k, "dr_answer_days"))
-        has = ratio(C(DR_ANSWER_MIN), C(DR_ANSWERED) * 1440, 1, &x);
+        num = C(DR_ANSWER_MIN) / 1440, den = C(DR_ANSWERED);
     else if (!strcmp(k, "readmit30"))
-        has = ratio(C(H_READMIT), C(H_INDEX), 100, &x);
+        num = C(H_READMIT), den = C(H_INDEX), scale = 100;
     else if (!strcmp(k, "emerg80_per_1000"))
-        has = ratio(C(H_EMERG80), (double)v->pop80, 1000, &x);
+        num = C(H_EMERG80), den = (double)v->pop80, scale = 1000;
     else if (!strcmp(k, "mon_patient_months"))
-        has = (x = C(MON_PATIENTS), true);
+        num = C(MON_PATIENTS);
     else if (!strcmp(k, "mon_alerts_per_pm"))
-        has = ratio(C(MON_ALERTS), C(MON_PATIENTS), 1, &x);
+        num = C(MON_ALERTS), den = C(MON_PATIENTS);
     else if (!strcmp(k, "mon_ack_median"))
-        has = v->ack_median_min >= 0 && (x = v->ack_median_min, true);
+        num = v->ack_median_min, den = v->ack_median_min >= 0 ? -1 : 0;
     else if (!strcmp(k, "mon_escalated_share"))
-        has = ratio(C(MON_ESCALATED), C(MON_ALERTS), 100, &x);
+        num = C(MON_ESCALATED), den = C(MON_ALERTS), scale = 100;
     else if (!strcmp(k, "co_held"))
-        has = (x = C(CO_HELD), true);
+        num = C(CO_HELD);
     else if (!strcmp(k, "co_km"))
-        has = (x = C(CO_KM), true);
+        num = C(CO_KM);
     else if (!strcmp(k, "co_nok"))
-        has = (x = C(CO_NOK_ORE) / 100.0, true);
+        num = C(CO_NOK_ORE) / 100.0;
     else
-        has = (x = C(CO_CO2_G) / 1000.0, true);
+        num = C(CO_CO2_G) / 1000.0;
 #undef C
-    *out = (struct hb_ind_result){.has_value = has, .value = has ? x : 0};
+    bool has = den != 0;
+    double x = !has ? 0 : den < 0 ? num : num * scale / den;
+    *out = (struct hb_ind_result){.has_value = has, .value = x, .num = num, .den = den};
     out->suppressed = (ind->tn >= 0 && v->suppressed[ind->tn]) ||
                       (ind->td >= 0 && v->suppressed[ind->td]);
     if (!has || out->suppressed)

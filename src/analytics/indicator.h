@@ -27,10 +27,13 @@ struct hb_ind_result {
     bool has_value;  /* false: nothing to divide by (no stays, no population) */
     bool suppressed; /* built from fewer than five patients, or hidden to protect one */
     double value;
+    double num, den; /* value = num x scale / den; den < 0 for a plain count */
     enum hb_ind_status status;
 };
 void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value *v,
                        struct hb_ind_result *out);
 const char *hb_ind_status_code(enum hb_ind_status s); /* green, amber, red or NULL */
+/* The FHIR measure-scoring code: proportion, ratio, continuous-variable or cohort. */
+const char *hb_indicator_scoring(const struct hb_indicator *ind);
 
 #endif

@@ -162,6 +162,7 @@ int hb_fhir_metadata(struct hb_request *req, struct hb_error *err)
                         "reference", "documentation",
                         "Discharge-ready cases (utskrivningsklare): one Flag per case"));
     hb__fhir_care_capabilities(rest);
+    hb__fhir_measure_capabilities(rest);
     json_array_append_new(
         rest,
         json_pack("{s:s,s:s,s:s,s:[{s:s},{s:s},{s:s}],s:[{s:s,s:s},{s:s,s:s,s:s},{s:s,s:s},"

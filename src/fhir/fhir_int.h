@@ -56,5 +56,7 @@ int hb__fhir_read_stored(struct hb_request *req, const char *rtype, hb__fhir_tex
 
 /* Appends the shared-care resources to the CapabilityStatement's rest.resource. */
 void hb__fhir_care_capabilities(json_t *rest);
+/* Appends Measure and MeasureReport. */
+void hb__fhir_measure_capabilities(json_t *rest);
 
 #endif
