@@ -93,6 +93,12 @@ struct hb_an {
     int napplied, applied_cap;
 };
 
+/* A group whose total equals the sum of its n parts (size: patients in each;
+ * hidden: suppressed). When exactly one member (a part or the total) is
+ * hidden, it could be worked out from the rest: hides the smallest part with
+ * patients (the total when no part has any). True when it hid one. */
+bool hb__an_protect(int n, const int *size, bool *hidden, int parent_size, bool *parent_hidden);
+
 int hb__an_month(int64_t minute); /* absolute month: year * 12 + month - 1 */
 int64_t hb__an_month_start(int month);
 int64_t hb__an_rate(const struct hb_an *an, int year);

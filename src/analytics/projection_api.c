@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../app.h"
-#include "analytics.h"
+#include "an_int.h"
 #include "projection_int.h"
 
 #include "../core/banned.h"
@@ -51,22 +51,31 @@ struct proj_row {
     double pop[HB_PROJ_MAX_YEARS][3]; /* all, 67+, 80+ */
 };
 
-static void protect(struct proj_row *rows, int n, int64_t fs)
+/* Hides one more municipality of helsefellesskap fs for a kind when a lone
+ * hidden one could be worked out from the total (sizes: patients). */
+static void protect(struct proj_row *rows, const struct hb_proj_data *d, int n, int64_t fs)
 {
+    int *size = hb_xcalloc((size_t)n + 1, sizeof(int)), *at = hb_xcalloc((size_t)n + 1, sizeof(int));
+    bool *hidden = hb_xcalloc((size_t)n + 1, sizeof(bool));
     for (int k = 0; k < HB_PROJ_KINDS; k++) {
-        int hidden = 0, best = -1;
+        int m = 0, total = 0;
         for (int i = 0; i < n; i++) {
             if (rows[i].fs != fs || rows[i].muni < 0)
                 continue;
-            if (rows[i].hidden[k])
-                hidden++;
-            else if (rows[i].years[0].bed_days[k] > 0 &&
-                     (best < 0 || rows[i].years[0].bed_days[k] < rows[best].years[0].bed_days[k]))
-                best = i;
+            at[m] = i;
+            size[m] = d->m[rows[i].muni].npatients[k];
+            hidden[m++] = rows[i].hidden[k];
+            total += d->m[rows[i].muni].npatients[k];
         }
-        if (hidden == 1 && best >= 0)
-            rows[best].hidden[k] = true;
+        bool parent_hidden = total > 0 && total < 5;
+        while (hb__an_protect(m, size, hidden, total, &parent_hidden))
+            ;
+        for (int i = 0; i < m; i++)
+            rows[at[i]].hidden[k] = hidden[i];
     }
+    free(size);
+    free(at);
+    free(hidden);
 }
 
 static json_t *kind_json(const struct proj_row *r, int t, int k)
@@ -184,7 +193,7 @@ int hb_api_projections(struct hb_request *req, struct hb_error *err)
             first = first && fs[j] != fs[i];
         if (!first)
             continue;
-        protect(rows, nm, fs[i]);
+        protect(rows, &d, nm, fs[i]);
         struct proj_row *tot = &rows[n++];
         tot->muni = -1;
         tot->fs = fs[i];

@@ -139,35 +139,54 @@ struct view {
     uint8_t *supp;         /* [entity][SLOTS][tracker]: 0 shown, 1 fewer than 5, 2 hidden too */
 };
 
-/* One group: a total and the cells it sums, as (entity, slot) cells. The
- * total equals the sum, so exactly one hidden member among them can be worked
- * out from the others: then hide one more, the smallest cell with patients
- * (the total itself when no part has any). Returns true when it hid one. */
-static bool protect(struct view *v, int t, int parent, const int *kids, int nkids)
+bool hb__an_protect(int n, const int *size, bool *hidden, int parent_size, bool *parent_hidden)
 {
-    uint8_t *s = v->supp;
-#define SUPP(cell) s[(size_t)(cell) * HB_AN_NTRACKER + (size_t)t]
-    int hidden = SUPP(parent) ? 1 : 0, best = -1;
-    for (int i = 0; i < nkids; i++) {
-        if (SUPP(kids[i])) {
-            hidden++;
-        } else {
-            uint8_t n = v->cells[kids[i]].tn[t];
-            if (n > 0 && (best < 0 || n < v->cells[kids[best]].tn[t]))
-                best = i;
-        }
+    int count = *parent_hidden ? 1 : 0, best = -1;
+    for (int i = 0; i < n; i++) {
+        if (hidden[i])
+            count++;
+        else if (size[i] > 0 && (best < 0 || size[i] < size[best]))
+            best = i;
     }
-    if (hidden != 1)
+    if (count != 1)
         return false;
     if (best >= 0) {
-        SUPP(kids[best]) = 2;
+        hidden[best] = true;
         return true;
     }
-    if (!SUPP(parent) && v->cells[parent].tn[t] > 0) {
-        SUPP(parent) = 2;
+    if (!*parent_hidden && parent_size > 0) {
+        *parent_hidden = true;
         return true;
     }
     return false;
+}
+
+/* Protects one group of a year view for tracker t: parent and its children
+ * as (entity, slot) cells. Hidden cells made here are marked 2. */
+struct scratch {
+    int *kids, *size;
+    bool *hidden;
+};
+
+static bool protect(struct view *v, int t, int parent, struct scratch *x, int nkids)
+{
+    const int *kids = x->kids;
+    int *size = x->size;
+    bool *hidden = x->hidden;
+#define SUPP(cell) v->supp[(size_t)(cell) * HB_AN_NTRACKER + (size_t)t]
+    for (int i = 0; i < nkids; i++) {
+        size[i] = v->cells[kids[i]].tn[t];
+        hidden[i] = SUPP(kids[i]) != 0;
+    }
+    bool parent_hidden = SUPP(parent) != 0;
+    if (!hb__an_protect(nkids, size, hidden, v->cells[parent].tn[t], &parent_hidden))
+        return false;
+    for (int i = 0; i < nkids; i++)
+        if (hidden[i] && !SUPP(kids[i]))
+            SUPP(kids[i]) = 2;
+    if (parent_hidden && !SUPP(parent))
+        SUPP(parent) = 2;
+    return true;
 #undef SUPP
 }
 
@@ -200,7 +219,11 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
             if (v->cells[i].tn[t] > 0 && v->cells[i].tn[t] < HB_AN_MIN_PATIENTS)
                 v->supp[i * HB_AN_NTRACKER + (size_t)t] = 1;
     /* Secondary suppression until no group has a lone hidden child. */
-    int *kids = hb_xmalloc(sizeof(int) * (size_t)(ne > 12 ? ne : 12));
+    size_t room = (size_t)(ne > 12 ? ne : 12);
+    struct scratch x = {.kids = hb_xmalloc(sizeof(int) * room),
+                        .size = hb_xmalloc(sizeof(int) * room),
+                        .hidden = hb_xmalloc(sizeof(bool) * room)};
+    int *kids = x.kids;
     for (bool changed = true; changed;) {
         changed = false;
         for (int t = 0; t < HB_AN_NTRACKER; t++) {
@@ -209,11 +232,11 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
                 for (int q = 0; q < 4; q++) {
                     for (int i = 0; i < 3; i++)
                         kids[i] = base + q * 3 + i;
-                    changed |= protect(v, t, base + 12 + q, kids, 3);
+                    changed |= protect(v, t, base + 12 + q, &x, 3);
                 }
                 for (int q = 0; q < 4; q++)
                     kids[q] = base + 12 + q;
-                changed |= protect(v, t, base + 16, kids, 4);
+                changed |= protect(v, t, base + 16, &x, 4);
             }
             for (int sl = 0; sl < SLOTS; sl++) {
                 for (int f = 0; f < an->nfs; f++) {
@@ -221,16 +244,18 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
                     for (int u = 0; u < an->nmuni; u++)
                         if (an->muni[u].fs == f)
                             kids[n++] = u * SLOTS + sl;
-                    changed |= protect(v, t, (an->nmuni + f) * SLOTS + sl, kids, n);
+                    changed |= protect(v, t, (an->nmuni + f) * SLOTS + sl, &x, n);
                 }
                 int n = 0;
                 for (int f = 0; f < an->nfs; f++)
                     kids[n++] = (an->nmuni + f) * SLOTS + sl;
-                changed |= protect(v, t, country * SLOTS + sl, kids, n);
+                changed |= protect(v, t, country * SLOTS + sl, &x, n);
             }
         }
     }
-    free(kids);
+    free(x.kids);
+    free(x.size);
+    free(x.hidden);
 }
 
 static void view_free(struct view *v)
