@@ -30,9 +30,10 @@ build/migrations.c: $(MIGRATIONS) tools/embed_migrations.sh
 	@mkdir -p build
 	sh tools/embed_migrations.sh db/migrations > $@
 
-build/demo_files.c: db/demo/befolkning-framskrevet.csv tools/embed_file.sh
+build/demo_files.c: db/demo/befolkning-framskrevet.csv db/demo/brukererfaring.csv tools/embed_file.sh
 	@mkdir -p build
-	sh tools/embed_file.sh hb__demo_projection=db/demo/befolkning-framskrevet.csv > $@
+	sh tools/embed_file.sh hb__demo_projection=db/demo/befolkning-framskrevet.csv \
+	    hb__demo_survey=db/demo/brukererfaring.csv > $@
 
 GENERATED = build/migrations.c build/demo_files.c
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "analytics/extra.h"
 #include "analytics/risk.h"
 #include "careplan/careplan.h"
 #include "cli.h"
@@ -227,14 +228,18 @@ static const struct hb_opt import_opts[] = {
 };
 
 struct import_ctx {
+    bool survey;
     const char *csv;
     size_t len;
     struct hb_pop_import res;
+    int survey_rows;
 };
 
 static int import_tx(struct hb_db *db, void *arg, struct hb_error *err)
 {
     struct import_ctx *c = arg;
+    if (c->survey)
+        return hb_an_survey_import(db, c->csv, c->len, &c->survey_rows, err);
     return hb_org_population_import(db, c->csv, c->len, &c->res, err);
 }
 
@@ -245,17 +250,22 @@ static int cmd_import(int argc, char **argv)
                      "import population --file F: population figures or a projection by\n"
                      "municipality, sex, age and year, in the long CSV layout Statistics Norway's\n"
                      "StatBank exports (columns region;kjønn;alder;år;count). The figures of each\n"
-                     "municipality and year in the file replace those stored.",
+                     "municipality and year in the file replace those stored.\n"
+                     "import survey --file F: user-experience results per municipality and year\n"
+                     "(columns kommunenummer;år;undersøkelse;indikator;verdi;antall_svar; the GP\n"
+                     "patient survey's six indicators and PaRIS measures, see docs/analytics.md).",
                      import_opts, argc, argv))
         return cli.exit_code;
-    if (cli.npositional != 1 || strcmp(cli.positional[0], "population") != 0)
-        return hb_cli_die("import: the subcommand is `import population --file F`");
+    bool survey = cli.npositional == 1 && strcmp(cli.positional[0], "survey") == 0;
+    if (cli.npositional != 1 || (!survey && strcmp(cli.positional[0], "population") != 0))
+        return hb_cli_die("import: say what to import: `import population --file F` or "
+                          "`import survey --file F`");
     const char *path = hb_cli_get(&cli, "file", NULL);
     if (!path)
-        return hb_cli_die("import population: --file is required");
+        return hb_cli_die("import: --file is required");
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
-        return hb_cli_die("import population: cannot open %s", path);
+        return hb_cli_die("import: cannot open %s", path);
     struct hb_buf b;
     hb_buf_init(&b, (size_t)512 << 20);
     char chunk[65536];
@@ -267,14 +277,14 @@ static int cmd_import(int argc, char **argv)
         fclose(f);
     if (too_big) {
         hb_buf_release(&b);
-        return hb_cli_die("import population: %s is larger than 512 MB", path);
+        return hb_cli_die("import: %s is larger than 512 MB", path);
     }
-    struct import_ctx c = {0};
+    struct import_ctx c = {.survey = survey};
     char *csv = hb_buf_detach(&b, &c.len);
     c.csv = csv ? csv : "";
     struct hb_store *s;
     int applied;
-    if (open_db(&cli, "import population", &s, &applied)) {
+    if (open_db(&cli, "import", &s, &applied)) {
         free(csv);
         return 1;
     }
@@ -283,7 +293,11 @@ static int cmd_import(int argc, char **argv)
     hb_store_free(s);
     free(csv);
     if (rc)
-        return hb_cli_die("import population: %s", err.message);
+        return hb_cli_die("import: %s", err.message);
+    if (survey) {
+        printf("%d resultater lest\n", c.survey_rows);
+        return 0;
+    }
     printf("%d linjer lest, %d kommuner, år %d-%d%s\n", c.res.rows, c.res.municipalities,
            c.res.first_year, c.res.last_year,
            c.res.skipped ? " (linjer for fylker og hele landet hoppet over)" : "");
@@ -428,7 +442,7 @@ static const struct {
     {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
     {"org", cmd_org, "list organisations and units (org list)"},
     {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring)"},
-    {"import", cmd_import, "import population figures or projections (import population)"},
+    {"import", cmd_import, "import population figures, projections or survey results (import population|survey)"},
     {"risk", hb_cmd_risk, "evaluate the risk score for proactive follow-up (risk evaluate)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},

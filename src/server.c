@@ -107,6 +107,7 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/indicators",                    hb_api_indicators,        0, NOT_PERSON},
     {"GET",  "/api/high-users",                    hb_api_high_users,        0, CARE},
     {"GET",  "/api/projections",                   hb_api_projections,       0, NOT_PERSON},
+    {"POST", "/api/surveys",                       hb_api_survey_import,     JSON, ADMIN | HB_ROLE_BIT(HB_ROLE_ANALYST)},
     {"POST", "/api/indicators/refresh",            hb_api_analytics_refresh, 0, ADMIN},
     {"GET",  "/api/public/indicators",             hb_api_public_indicators, PUB, 0},
     {"GET",  "/fhir/metadata",                     hb_fhir_metadata,         PUB | FHIR, 0},

@@ -108,7 +108,8 @@ function controls(onChange, groups) {
     el('div', {}, el('label', { for: 'dash-group' }, 'Område'), groupSel));
 }
 
-const GROUPS = ['KAD', 'Sykestue', 'Utskrivningsklare', 'Sykehus', 'Hjemmeoppfølging', 'Samkonsultasjon'];
+const GROUPS = ['KAD', 'Sykestue', 'Utskrivningsklare', 'Sykehus', 'Hjemmeoppfølging', 'Samkonsultasjon',
+  'Felles plan', 'Brukererfaring'];
 
 function csvLink(base, params, text = 'Last ned som CSV') {
   const q = new URLSearchParams({ ...params, format: 'csv' });
@@ -166,6 +167,7 @@ export async function showDashboard(nr, { isPublic = false } = {}) {
     isPublic ? el('p', {}, 'Tall for kvalitet og kapasitet i kommunene og sykehuset, slik helsefellesskapet følger dem. '
       + 'Ingen tall viser enkeltpersoner.') : null,
     controls(() => render().catch(fail(out)), GROUPS),
+    !isPublic && ['analyst', 'admin'].includes(state.me?.role) ? surveyImport(() => render().catch(fail(out))) : null,
     isPublic ? null : el('p', {}, el('a', { href: '#/framskriving' }, 'Framskriving til 2040'),
       ['gp', 'hospital-clinician', 'municipal-clinician'].includes(state.me?.role)
         ? [' · ', el('a', { href: '#/hoyforbrukere' }, 'Pasienter som kan ha nytte av proaktiv oppfølging')] : null),
@@ -174,6 +176,34 @@ export async function showDashboard(nr, { isPublic = false } = {}) {
 }
 
 const fail = (out) => (e) => out.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
+
+// For the secretariat: import user-experience results (the GP patient
+// survey's six indicators, PaRIS) from a CSV file.
+function surveyImport(onDone) {
+  const msg = el('p', { role: 'status', id: 'survey-msg' });
+  const input = el('input', { type: 'file', id: 'survey-file', accept: '.csv,text/csv' });
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    if (!file) return;
+    msg.className = '';
+    msg.textContent = 'Leser inn …';
+    try {
+      const r = await api('POST', '/api/surveys', { csv: await file.text() });
+      msg.className = 'ok';
+      msg.textContent = `${r.rows} resultater lest inn fra ${file.name}.`;
+      onDone();
+    } catch (e) {
+      msg.className = 'error';
+      msg.textContent = e.message;
+    }
+    input.value = '';
+  });
+  return el('details', { class: 'card' }, el('summary', {}, 'Importer brukerundersøkelse (CSV)'),
+    el('p', { class: 'small' }, 'Kolonner: kommunenummer;år;undersøkelse;indikator;verdi;antall_svar. '
+      + 'Undersøkelse «fastlege» (fastlegen, organisering, samhandling, mestring, tilgjengelighet, kontinuitet) '
+      + 'eller «paris» (personsentrert, koordinering, tillit, egenmestring, livskvalitet). Verdi 0–100.'),
+    el('label', { for: 'survey-file' }, 'Fil'), input, msg);
+}
 
 function legend() {
   return el('p', { class: 'legend small' },

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../app.h"
-#include "indicator.h"
+#include "extra.h"
 
 #include "../core/banned.h"
 
@@ -193,8 +193,16 @@ static void csv_text(struct hb_buf *b, const char *s)
     hb_buf_adds(b, "\"");
 }
 
+/* The result of indicator k of q in cell c (entity i, period p). */
+static void result(const struct ask *q, int k, const struct hb_an_value *vals,
+                   const struct hb_an_extra *extras, size_t c, struct hb_ind_result *r)
+{
+    const struct hb_indicator *ind = q->inds[k];
+    hb_indicator_result(ind, &vals[c], &extras[c * (size_t)hb_nindicators + (size_t)(ind - hb_indicators)], r);
+}
+
 static void respond_csv(struct hb_request *req, const struct hb_an *an, const struct ask *q,
-                        const struct hb_an_value *vals)
+                        const struct hb_an_value *vals, const struct hb_an_extra *extras)
 {
     struct hb_buf b;
     hb_buf_init(&b, 64 << 20);
@@ -217,7 +225,7 @@ static void respond_csv(struct hb_request *req, const struct hb_an *an, const st
             hb_buf_addf(&b, ";%s", period);
             for (int k = 0; k < q->ni; k++) {
                 struct hb_ind_result r;
-                hb_indicator_eval(q->inds[k], &vals[(size_t)i * (size_t)q->np + (size_t)p], &r);
+                result(q, k, vals, extras, (size_t)i * (size_t)q->np + (size_t)p, &r);
                 hb_buf_adds(&b, ";");
                 if (r.suppressed)
                     hb_buf_adds(&b, "<5");
@@ -232,12 +240,13 @@ static void respond_csv(struct hb_request *req, const struct hb_an *an, const st
     hb_resp_raw(req, 200, "text/csv; charset=utf-8", body, len);
 }
 
-static json_t *values_json(const struct ask *q, const struct hb_an_value *v)
+static json_t *values_json(const struct ask *q, const struct hb_an_value *vals,
+                           const struct hb_an_extra *extras, size_t c)
 {
     json_t *out = json_object();
     for (int k = 0; k < q->ni; k++) {
         struct hb_ind_result r;
-        hb_indicator_eval(q->inds[k], v, &r);
+        result(q, k, vals, extras, c, &r);
         json_t *o = json_object();
         if (r.suppressed) {
             json_object_set_new(o, "suppressed", json_true());
@@ -274,9 +283,21 @@ static int indicators(struct hb_request *req, bool public, struct hb_error *err)
     }
     size_t cells = (size_t)q->n * (size_t)q->np;
     struct hb_an_value *vals = hb_xcalloc(cells ? cells : 1, sizeof(*vals));
+    struct hb_an_extra *extras =
+        hb_xcalloc((cells ? cells : 1) * (size_t)hb_nindicators, sizeof(*extras));
     hb_an_query(an, q->ents, q->n, q->periods, q->np, vals);
+    struct hb_db *db = hb_store_acquire(s, err);
+    rc = db ? hb_an_extras(db, an, q->ents, q->n, q->periods, q->np, extras, err) : HB_UNAVAILABLE;
+    if (db)
+        hb_store_release(s, db);
+    if (rc) {
+        hb_an_live_done();
+        free(vals);
+        free(extras);
+        return rc;
+    }
     if (q->csv) {
-        respond_csv(req, an, q, vals);
+        respond_csv(req, an, q, vals, extras);
     } else {
         json_t *cat = json_array(), *periods = json_array(), *rows = json_array();
         for (int k = 0; k < q->ni; k++)
@@ -290,7 +311,7 @@ static int indicators(struct hb_request *req, bool public, struct hb_error *err)
             json_t *series = json_array();
             for (int p = 0; p < q->np; p++)
                 json_array_append_new(series,
-                                      values_json(q, &vals[(size_t)i * (size_t)q->np + (size_t)p]));
+                                      values_json(q, vals, extras, (size_t)i * (size_t)q->np + (size_t)p));
             json_array_append_new(rows, json_pack("{s:o,s:o}", "entity", entity_json(an, q->ents[i]),
                                                   "values", series));
         }
@@ -300,6 +321,7 @@ static int indicators(struct hb_request *req, bool public, struct hb_error *err)
     }
     hb_an_live_done();
     free(vals);
+    free(extras);
     return 0;
 }
 
@@ -319,5 +341,28 @@ int hb_api_analytics_refresh(struct hb_request *req, struct hb_error *err)
     if (rc)
         return rc;
     hb_resp_json(req, 200, json_pack("{s:b}", "refreshed", 1));
+    return 0;
+}
+
+struct survey_ctx {
+    const char *csv;
+    int rows;
+};
+
+static int survey_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    struct survey_ctx *c = arg;
+    return hb_an_survey_import(db, c->csv, strlen(c->csv), &c->rows, err);
+}
+
+int hb_api_survey_import(struct hb_request *req, struct hb_error *err)
+{
+    struct survey_ctx c = {.csv = json_string_value(json_object_get(hb_req_json(req), "csv"))};
+    if (!c.csv)
+        return hb_fail(err, HB_INVALID, "csv", "csv må være CSV-teksten som en streng");
+    int rc = hb_store_write(hb_app_store(req), survey_tx, &c, err);
+    if (rc)
+        return rc;
+    hb_resp_json(req, 200, json_pack("{s:i}", "rows", c.rows));
     return 0;
 }

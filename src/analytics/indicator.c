@@ -12,91 +12,128 @@ const struct hb_indicator hb_indicators[] = {
      "Senger i kommunale akutte døgnenheter (KAD/ØHD) per 7 000 innbyggere.",
      "Senger i KAD-enheter kommunen eier (nå) × 7 000", "Innbyggere (SSB, perioden eller siste år før)",
      "Enhetsregisteret i Helsebro (org.beds), befolkning", "Minst 1 seng per 7 000 innbyggere",
-     2, HB_NORM_AT_LEAST, 1, 0, 0.8, 0, -1, -1},
+     2, HB_NORM_AT_LEAST, 1, 0, 0.8, 0, -1, -1, HB_SRC_ENGINE, NULL, NULL},
     {"kad_occupancy", "KAD", "Belegg i KAD", "%",
      "Andel av sengekapasiteten i KAD som var i bruk i perioden.",
      "Liggetid i KAD i perioden (minutter, opphold som krysser månedsskifte deles)",
      "KAD-senger × minutter i perioden", "Opphold (stay)", "Ingen fastsatt norm",
-     1, HB_NORM_NONE, 0, 0, 0, 0, T(KAD), -1},
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(KAD), -1, HB_SRC_ENGINE, NULL, NULL},
     {"kad_los", "KAD", "Gjennomsnittlig liggetid i KAD", "døgn",
      "Gjennomsnittlig lengde på KAD-opphold avsluttet i perioden.",
      "Samlet lengde på avsluttede KAD-opphold", "Avsluttede KAD-opphold",
-     "Opphold (stay)", "Høyst 3 døgn", 1, HB_NORM_AT_MOST, 0, 3, 0, 3.5, T(KAD), T(KAD)},
+     "Opphold (stay)", "Høyst 3 døgn", 1, HB_NORM_AT_MOST, 0, 3, 0, 3.5, T(KAD), T(KAD), HB_SRC_ENGINE, NULL, NULL},
     {"kad_home_share", "KAD", "Andel KAD-opphold som ender hjemme", "%",
      "Andel avsluttede KAD-opphold der pasienten ble skrevet ut til hjemmet (med eller uten hjemmetjenester).",
      "Avsluttede KAD-opphold med utskrivning hjem", "Avsluttede KAD-opphold",
      "Opphold (stay.discharge_to)", "Om lag 2 av 3 skal hjem (minst 67 %)",
-     0, HB_NORM_AT_LEAST, 67, 0, 55, 0, T(KAD), T(KAD)},
+     0, HB_NORM_AT_LEAST, 67, 0, 55, 0, T(KAD), T(KAD), HB_SRC_ENGINE, NULL, NULL},
     {"kad_adm80_per_1000", "KAD", "KAD-innleggelser per 1 000 innbyggere 80+", "per 1 000",
      "Innleggelser i KAD av pasienter som var 80 år eller eldre, per 1 000 innbyggere 80 år og eldre.",
      "KAD-innleggelser, pasient 80+ ved innleggelse", "Innbyggere 80 år og eldre",
      "Opphold, pasient (fødselsdato), befolkning", "Ingen fastsatt norm",
-     1, HB_NORM_NONE, 0, 0, 0, 0, T(KAD80), -1},
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(KAD80), -1, HB_SRC_ENGINE, NULL, NULL},
     {"sy_los", "Sykestue", "Gjennomsnittlig liggetid i sykestue", "døgn",
      "Gjennomsnittlig lengde på sykestueopphold avsluttet i perioden.",
      "Samlet lengde på avsluttede sykestueopphold", "Avsluttede sykestueopphold",
-     "Opphold (stay)", "4–7 døgn", 1, HB_NORM_RANGE, 4, 7, 3, 8, T(SY), T(SY)},
+     "Opphold (stay)", "4–7 døgn", 1, HB_NORM_RANGE, 4, 7, 3, 8, T(SY), T(SY), HB_SRC_ENGINE, NULL, NULL},
     {"sy_over14", "Sykestue", "Sykestueopphold over 14 døgn", "opphold",
      "Sykestueopphold avsluttet i perioden som varte mer enn 14 døgn (skal vurderes med spesialist).",
      "Avsluttede sykestueopphold over 14 døgn", "–", "Opphold (stay)",
-     "Hvert opphold over 14 døgn vurderes med spesialist", 0, HB_NORM_NONE, 0, 0, 0, 0, T(SY14), -1},
+     "Hvert opphold over 14 døgn vurderes med spesialist", 0, HB_NORM_NONE, 0, 0, 0, 0, T(SY14), -1, HB_SRC_ENGINE, NULL, NULL},
     {"dr_days_per_1000", "Utskrivningsklare", "Utskrivningsklare døgn per 1 000 innbyggere", "per 1 000",
      "Døgn kommunen betaler for utskrivningsklare pasienter, per 1 000 innbyggere.",
      "Betalingsdøgn (på den dagen de gjelder)", "Innbyggere",
      "Utskrivningsklar-saker og meldinger (discharge_case, discharge_event)", "Så lavt som mulig",
-     1, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1},
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1, HB_SRC_ENGINE, NULL, NULL},
     {"dr_days_per_1000_67", "Utskrivningsklare", "Utskrivningsklare døgn per 1 000 innbyggere 67+", "per 1 000",
      "Døgn kommunen betaler for utskrivningsklare pasienter, per 1 000 innbyggere 67 år og eldre.",
      "Betalingsdøgn", "Innbyggere 67 år og eldre", "discharge_case, discharge_event, befolkning",
-     "Så lavt som mulig", 1, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1},
+     "Så lavt som mulig", 1, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1, HB_SRC_ENGINE, NULL, NULL},
     {"dr_nok", "Utskrivningsklare", "Betalt for utskrivningsklare pasienter", "kr",
      "Kroner kommunen betaler for utskrivningsklare døgn, hvert døgn til årets sats.",
      "Betalingsdøgn × døgnsats (Helsedirektoratet)", "–", "discharge_event, discharge_rate",
-     "Så lavt som mulig", 0, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1},
+     "Så lavt som mulig", 0, HB_NORM_NONE, 0, 0, 0, 0, T(DR), -1, HB_SRC_ENGINE, NULL, NULL},
     {"dr_answer_days", "Utskrivningsklare", "Tid fra melding til svar", "døgn",
      "Gjennomsnittlig tid fra melding om utskrivningsklar pasient til kommunens første svar.",
      "Samlet tid fra melding til første svar", "Besvarte meldinger", "discharge_event",
-     "Svar samme dag (høyst 1 døgn)", 1, HB_NORM_AT_MOST, 0, 1, 0, 2, T(DR), T(DR)},
+     "Svar samme dag (høyst 1 døgn)", 1, HB_NORM_AT_MOST, 0, 1, 0, 2, T(DR), T(DR), HB_SRC_ENGINE, NULL, NULL},
     {"readmit30", "Sykehus", "Reinnleggelser innen 30 dager", "%",
      "Andel utskrivninger fra sykehus som ble fulgt av en øyeblikkelig hjelp-innleggelse innen 30 dager.",
      "Utskrivninger fulgt av ny ø-hjelpsinnleggelse innen 30 dager",
      "Utskrivninger fra sykehus (levende, ikke overføring)", "Opphold (stay)",
-     "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, 0, 0, 0, T(READMIT), T(HOSP)},
+     "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, 0, 0, 0, T(READMIT), T(HOSP), HB_SRC_ENGINE, NULL, NULL},
     {"emerg80_per_1000", "Sykehus", "Ø-hjelpsinnleggelser per 1 000 innbyggere 80+", "per 1 000",
      "Øyeblikkelig hjelp-innleggelser i sykehus (fra hjem, fastlege eller legevakt) av pasienter 80+, per 1 000 innbyggere 80+.",
      "Ø-hjelpsinnleggelser, pasient 80+", "Innbyggere 80 år og eldre", "Opphold, befolkning",
-     "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, 0, 0, 0, T(EMERG80), -1},
+     "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, 0, 0, 0, T(EMERG80), -1, HB_SRC_ENGINE, NULL, NULL},
     {"mon_patient_months", "Hjemmeoppfølging", "Pasientmåneder med hjemmeoppfølging", "pasientmåneder",
      "Pasienter med registrerte vitale målinger, talt én gang per måned de ble fulgt.",
      "Pasienter med målinger i måneden, summert over periodens måneder", "–",
-     "Målinger (observation)", "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(MON), -1},
+     "Målinger (observation)", "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(MON), -1, HB_SRC_ENGINE, NULL, NULL},
     {"mon_alerts_per_pm", "Hjemmeoppfølging", "Varsler per pasientmåned", "varsler",
      "Varsler (NEWS2, terskler, manglende målinger) per pasientmåned med oppfølging.",
      "Varsler", "Pasientmåneder", "alert, observation", "Ingen fastsatt norm",
-     2, HB_NORM_NONE, 0, 0, 0, 0, T(ALERT), T(MON)},
+     2, HB_NORM_NONE, 0, 0, 0, 0, T(ALERT), T(MON), HB_SRC_ENGINE, NULL, NULL},
     {"mon_ack_median", "Hjemmeoppfølging", "Median tid til kvittering", "min",
      "Median tid fra et varsel ble gitt til det ble kvittert, for varsler gitt i perioden.",
      "Minutter fra varsel til kvittering", "Kvitterte varsler", "alert",
      "Innen 15 minutter (første trinn i eskaleringen)", 0, HB_NORM_AT_MOST, 0, 15, 0, 30,
-     T(ALERT), T(ALERT)},
+     T(ALERT), T(ALERT), HB_SRC_ENGINE, NULL, NULL},
     {"mon_escalated_share", "Hjemmeoppfølging", "Andel varsler eskalert", "%",
      "Andel varsler gitt i perioden som gikk videre i eskaleringsstigen.",
      "Eskalerte varsler", "Varsler", "alert", "Ingen fastsatt norm",
-     1, HB_NORM_NONE, 0, 0, 0, 0, T(ALERT), T(ALERT)},
+     1, HB_NORM_NONE, 0, 0, 0, 0, T(ALERT), T(ALERT), HB_SRC_ENGINE, NULL, NULL},
     {"co_held", "Samkonsultasjon", "Samkonsultasjoner gjennomført", "konsultasjoner",
      "Samkonsultasjoner (pasient, fastlege/kommune og spesialist) gjennomført i perioden.",
      "Gjennomførte samkonsultasjoner", "–", "consultation", "Ingen fastsatt norm",
-     0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+     0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1, HB_SRC_ENGINE, NULL, NULL},
     {"co_km", "Samkonsultasjon", "Reisevei spart", "km",
      "Kilometer tur–retur mellom pasientens kommune og sykehuset som samkonsultasjonene sparte.",
      "Km spart", "–", "consultation, travel_time", "Ingen fastsatt norm",
-     0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+     0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1, HB_SRC_ENGINE, NULL, NULL},
     {"co_nok", "Samkonsultasjon", "Reisekostnad spart", "kr",
      "Reisekostnad spart, til satsene i helsebro rates.", "Kroner spart", "–",
-     "consultation", "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+     "consultation", "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1, HB_SRC_ENGINE, NULL, NULL},
     {"co_co2_kg", "Samkonsultasjon", "Utslipp spart", "kg CO₂",
      "Kilo CO₂ spart ved at pasienten ikke reiste.", "Kg CO₂", "–", "consultation",
-     "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1},
+     "Ingen fastsatt norm", 0, HB_NORM_NONE, 0, 0, 0, 0, T(CO), -1, HB_SRC_ENGINE, NULL, NULL},
+    {"plan_priority_share", "Felles plan", "Prioriterte pasienter med felles plan", "%",
+     "Andel pasienter i en prioritert gruppe (registrert på et opphold siste 12 måneder) som har en aktiv felles plan. Status nå: vises for perioden som pågår.",
+     "Pasienter i prioritert gruppe med aktiv felles plan", "Pasienter i prioritert gruppe siste 12 måneder",
+     "stay.priority_group, care_plan", "Alle i prioriterte grupper bør ha felles plan",
+     0, HB_NORM_AT_LEAST, 80, 0, 50, 0, -1, -1, HB_SRC_PLANS, NULL, NULL},
+    {"plan_own_words", "Felles plan", "Planer med mål i pasientens egne ord", "%",
+     "Andel aktive felles planer med minst ett mål pasienten selv har uttrykt («Hva er viktig for deg?»). Status nå.",
+     "Aktive planer med mål uttrykt av pasienten", "Aktive planer", "care_plan, care_item",
+     "Alle planer bør ha pasientens egne mål", 0, HB_NORM_AT_LEAST, 90, 0, 70, 0, -1, -1,
+     HB_SRC_PLANS, NULL, NULL},
+    {"plan_tasks_overdue", "Felles plan", "Forfalte oppgaver i felles planer", "oppgaver",
+     "Oppgaver i aktive planer som ikke er utført og har passert fristen. Status nå.",
+     "Forfalte oppgaver", "–", "care_item", "Ingen forfalte oppgaver", 0, HB_NORM_AT_MOST, 0, 0,
+     0, 5, -1, -1, HB_SRC_PLANS, NULL, NULL},
+#define GP(code, name, def)                                                                        \
+    {"gp_" code, "Brukererfaring", "Fastlegen: " name, "skår 0–100", def,                          \
+     "Gjennomsnittlig skår blant dem som svarte", "Antall som svarte",                             \
+     "Pasienterfaringer med fastlegen (importert CSV)", "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, \
+     0, 0, 0, -1, -1, HB_SRC_SURVEY, "fastlege", code},
+    GP("fastlegen", "legen", "Pasientenes erfaringer med fastlegen selv.")
+    GP("organisering", "organisering og ansatte", "Erfaringer med legekontorets organisering og ansatte.")
+    GP("samhandling", "samhandling", "Erfaringer med samhandlingen mellom fastlegen og andre tjenester.")
+    GP("mestring", "mestring", "Om kontakten med fastlegen hjelper pasienten å mestre helsen sin.")
+    GP("tilgjengelighet", "tilgjengelighet", "Hvor lett det er å komme i kontakt med og få time hos fastlegen.")
+    GP("kontinuitet", "kontinuitet", "Om pasienten møter den samme legen over tid.")
+#undef GP
+#define PARIS(code, name, def)                                                                     \
+    {"paris_" code, "Brukererfaring", "PaRIS: " name, "skår 0–100", def,                           \
+     "Gjennomsnittlig skår blant dem som svarte", "Antall som svarte",                             \
+     "OECD PaRIS (importert CSV)", "Ingen fastsatt norm", 1, HB_NORM_NONE, 0, 0, 0, 0, -1, -1,     \
+     HB_SRC_SURVEY, "paris", code},
+    PARIS("personsentrert", "personsentrert oppfølging", "Hvor godt tjenestene tar utgangspunkt i personen.")
+    PARIS("koordinering", "koordinerte tjenester", "Hvor godt tjenestene henger sammen for pasienten.")
+    PARIS("tillit", "tillit", "Tillit til helsetjenesten.")
+    PARIS("egenmestring", "egenmestring", "Pasientens evne og trygghet til å håndtere egen helse.")
+    PARIS("livskvalitet", "helse og livskvalitet", "Pasientens egen vurdering av helse og livskvalitet.")
+#undef PARIS
 };
 /* clang-format on */
 #undef T
@@ -126,6 +163,23 @@ const char *hb_ind_status_code(enum hb_ind_status s)
     return s == HB_STATUS_GREEN ? "green" : s == HB_STATUS_AMBER ? "amber"
                                         : s == HB_STATUS_RED     ? "red"
                                                                  : NULL;
+}
+
+static enum hb_ind_status status_of(const struct hb_indicator *ind, double x)
+{
+    switch (ind->norm) {
+    case HB_NORM_AT_LEAST:
+        return x >= ind->lo ? HB_STATUS_GREEN : x >= ind->amber_lo ? HB_STATUS_AMBER : HB_STATUS_RED;
+    case HB_NORM_AT_MOST:
+        return x <= ind->hi ? HB_STATUS_GREEN : x <= ind->amber_hi ? HB_STATUS_AMBER : HB_STATUS_RED;
+    case HB_NORM_RANGE:
+        return x >= ind->lo && x <= ind->hi             ? HB_STATUS_GREEN
+               : x >= ind->amber_lo && x <= ind->amber_hi ? HB_STATUS_AMBER
+                                                          : HB_STATUS_RED;
+    case HB_NORM_NONE:
+        break;
+    }
+    return HB_STATUS_NONE;
 }
 
 void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value *v,
@@ -184,25 +238,19 @@ void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value 
     *out = (struct hb_ind_result){.has_value = has, .value = x, .num = num, .den = den};
     out->suppressed = (ind->tn >= 0 && v->suppressed[ind->tn]) ||
                       (ind->td >= 0 && v->suppressed[ind->td]);
-    if (!has || out->suppressed)
+    if (has && !out->suppressed)
+        out->status = status_of(ind, x);
+}
+
+void hb_indicator_result(const struct hb_indicator *ind, const struct hb_an_value *v,
+                         const struct hb_an_extra *x, struct hb_ind_result *out)
+{
+    if (ind->origin == HB_SRC_ENGINE) {
+        hb_indicator_eval(ind, v, out);
         return;
-    switch (ind->norm) {
-    case HB_NORM_AT_LEAST:
-        out->status = x >= ind->lo ? HB_STATUS_GREEN
-                      : x >= ind->amber_lo ? HB_STATUS_AMBER
-                                           : HB_STATUS_RED;
-        break;
-    case HB_NORM_AT_MOST:
-        out->status = x <= ind->hi ? HB_STATUS_GREEN
-                      : x <= ind->amber_hi ? HB_STATUS_AMBER
-                                           : HB_STATUS_RED;
-        break;
-    case HB_NORM_RANGE:
-        out->status = x >= ind->lo && x <= ind->hi             ? HB_STATUS_GREEN
-                      : x >= ind->amber_lo && x <= ind->amber_hi ? HB_STATUS_AMBER
-                                                                 : HB_STATUS_RED;
-        break;
-    case HB_NORM_NONE:
-        break;
     }
+    *out = (struct hb_ind_result){.has_value = x->has, .suppressed = x->suppressed,
+                                  .value = x->value, .num = x->num, .den = x->den};
+    if (x->has && !x->suppressed)
+        out->status = status_of(ind, x->value);
 }

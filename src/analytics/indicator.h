@@ -8,6 +8,9 @@
 
 enum hb_ind_norm { HB_NORM_NONE, HB_NORM_AT_LEAST, HB_NORM_AT_MOST, HB_NORM_RANGE };
 enum hb_ind_status { HB_STATUS_NONE, HB_STATUS_GREEN, HB_STATUS_AMBER, HB_STATUS_RED };
+/* Where a value comes from: the engine's cells, the shared care plans as they
+ * are now, or an imported user-experience survey (survey code in `tn`...). */
+enum hb_ind_source { HB_SRC_ENGINE, HB_SRC_PLANS, HB_SRC_SURVEY };
 
 struct hb_indicator {
     const char *code, *group, *name, *unit;
@@ -17,6 +20,8 @@ struct hb_indicator {
     double lo, hi;             /* the norm: at least lo / at most hi / lo..hi */
     double amber_lo, amber_hi; /* amber band around it; beyond is red */
     int tn, td;                /* trackers of numerator and denominator (-1: not patients) */
+    enum hb_ind_source origin;
+    const char *survey, *measure; /* HB_SRC_SURVEY: survey_result.survey and .measure */
 };
 
 extern const struct hb_indicator hb_indicators[];
@@ -32,6 +37,16 @@ struct hb_ind_result {
 };
 void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value *v,
                        struct hb_ind_result *out);
+
+/* A value of an indicator the engine does not keep (see extra.h). */
+struct hb_an_extra {
+    bool has, suppressed;
+    double value, num, den; /* den < 0: a count */
+};
+/* Any indicator's result: from the engine's cell v or, for plans and
+ * surveys, from x. */
+void hb_indicator_result(const struct hb_indicator *ind, const struct hb_an_value *v,
+                         const struct hb_an_extra *x, struct hb_ind_result *out);
 const char *hb_ind_status_code(enum hb_ind_status s); /* green, amber, red or NULL */
 /* The FHIR measure-scoring code: proportion, ratio, continuous-variable or cohort. */
 const char *hb_indicator_scoring(const struct hb_indicator *ind);

@@ -583,3 +583,35 @@ char *hb_like_prefix(struct hb_arena *a, const char *s)
     return out;
 }
 
+
+/* ---- CSV ---- */
+int hb_csv_split(char *line, char sep, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        char *out = p;
+        f[n++] = out;
+        if (*p == '"') {
+            p++;
+            while (*p && !(*p == '"' && p[1] != '"')) {
+                if (*p == '"')
+                    p++; /* "" inside quotes */
+                *out++ = *p++;
+            }
+            if (*p == '"')
+                p++;
+            while (*p && *p != sep)
+                p++;
+        } else {
+            while (*p && *p != sep)
+                *out++ = *p++;
+        }
+        char *next = *p ? p + 1 : NULL;
+        *out = '\0';
+        if (!next)
+            break;
+        p = next;
+    }
+    return n;
+}

@@ -146,4 +146,8 @@ void hb_token_hash(const char *token, size_t len, char out[65]);
 /* New random 256-bit token as base64url (out >= 48 bytes). */
 void hb_token_new(char *out, size_t outlen);
 
+/* Splits one CSV line (no line break) into at most max fields, in place:
+ * fields may be quoted ("" is a quote inside quotes). Returns the count. */
+int hb_csv_split(char *line, char sep, char **fields, int max);
+
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analytics/indicator.h"
+#include "../analytics/extra.h"
 #include "../app.h"
 #include "fhir_int.h"
 
@@ -117,7 +117,7 @@ static void subject_key(const struct hb_an_entity *e, char *out, size_t n)
 
 static json_t *report_json(const struct hb_indicator *ind, const struct hb_an_entity *e,
                            const struct hb_an_period *p, const struct hb_an_value *v,
-                           const char *base)
+                           const struct hb_an_extra *x, const char *base)
 {
     char id[64], subject[32], period[16], from_s[16], to_s[16];
     fhir_id(ind->code, id, sizeof(id));
@@ -130,7 +130,7 @@ static json_t *report_json(const struct hb_indicator *ind, const struct hb_an_en
     char now[32];
     hb_time_iso(hb_now_us(), now, sizeof(now));
     struct hb_ind_result r;
-    hb_indicator_eval(ind, v, &r);
+    hb_indicator_result(ind, v, x, &r);
     json_t *group = json_object();
     if (r.suppressed) {
         json_object_set_new(group, "measureScore",
@@ -188,6 +188,19 @@ static int entity_of(struct hb_an *an, const char *key, size_t len)
     return -1;
 }
 
+/* The plan and survey values of the entities (see hb_an_extras). */
+static int extras(struct hb_request *req, struct hb_an *an, const int *ents, int n,
+                  const struct hb_an_period *p, struct hb_an_extra *out, struct hb_error *err)
+{
+    struct hb_store *s = hb_app_store(req);
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return HB_UNAVAILABLE;
+    int rc = hb_an_extras(db, an, ents, n, p, 1, out, err);
+    hb_store_release(s, db);
+    return rc;
+}
+
 int hb_fhir_measurereport_read(struct hb_request *req, struct hb_error *err)
 {
     const char *id = hb_req_param(req, 0);
@@ -206,10 +219,16 @@ int hb_fhir_measurereport_read(struct hb_request *req, struct hb_error *err)
     }
     struct hb_an_value v;
     hb_an_query(an, &e, 1, &p, 1, &v);
+    struct hb_an_extra *x = hb_xcalloc((size_t)hb_nindicators, sizeof(*x));
+    int rc = extras(req, an, &e, 1, &p, x, err);
     struct hb_an_entity ent;
     hb_an_entity(an, e, &ent);
-    json_t *r = report_json(ind, &ent, &p, &v, hb__fhir_base(req));
+    json_t *r = rc ? NULL
+                   : report_json(ind, &ent, &p, &v, &x[ind - hb_indicators], hb__fhir_base(req));
     hb_an_live_done();
+    free(x);
+    if (rc)
+        return rc;
     hb__fhir_respond(req, 200, r);
     return 0;
 }
@@ -258,7 +277,15 @@ int hb_fhir_measurereport_search(struct hb_request *req, struct hb_error *err)
             ents[n++] = i;
     }
     struct hb_an_value *vals = hb_xcalloc((size_t)(n ? n : 1), sizeof(*vals));
+    struct hb_an_extra *x =
+        hb_xcalloc((size_t)(n ? n : 1) * (size_t)hb_nindicators, sizeof(*x));
     hb_an_query(an, ents, n, &p, 1, vals);
+    if ((rc = extras(req, an, ents, n, &p, x, err))) {
+        hb_an_live_done();
+        free(vals);
+        free(x);
+        return rc;
+    }
     const char *base = hb__fhir_base(req);
     json_t *b = hb__fhir_bundle("searchset"), *entries = json_object_get(b, "entry");
     int total = 0;
@@ -268,7 +295,8 @@ int hb_fhir_measurereport_search(struct hb_request *req, struct hb_error *err)
         for (int k = 0; k < hb_nindicators; k++) {
             if (only && only != &hb_indicators[k])
                 continue;
-            json_t *r = report_json(&hb_indicators[k], &e, &p, &vals[i], base);
+            json_t *r = report_json(&hb_indicators[k], &e, &p, &vals[i],
+                                    &x[(size_t)i * (size_t)hb_nindicators + (size_t)k], base);
             json_array_append_new(
                 entries, json_pack("{s:o,s:o,s:{s:s}}", "fullUrl",
                                    json_sprintf("%s/MeasureReport/%s", base,
@@ -279,6 +307,7 @@ int hb_fhir_measurereport_search(struct hb_request *req, struct hb_error *err)
     }
     hb_an_live_done();
     free(vals);
+    free(x);
     json_object_set_new(b, "total", json_integer(total));
     hb__fhir_respond(req, 200, b);
     return 0;

@@ -32,38 +32,6 @@ static int band_of(int age)
     return -1;
 }
 
-/* Splits one CSV line into fields (in place, quotes removed). */
-static int split(char *line, char sep, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        char *out = p;
-        f[n++] = out;
-        if (*p == '"') {
-            p++;
-            while (*p && !(*p == '"' && p[1] != '"')) {
-                if (*p == '"')
-                    p++; /* "" inside quotes */
-                *out++ = *p++;
-            }
-            if (*p == '"')
-                p++;
-            while (*p && *p != sep)
-                p++;
-        } else {
-            while (*p && *p != sep)
-                *out++ = *p++;
-        }
-        char *next = *p ? p + 1 : NULL;
-        *out = '\0';
-        if (!next)
-            break;
-        p = next;
-    }
-    return n;
-}
-
 static bool starts(const char *s, const char *prefix)
 {
     return strncasecmp(s, prefix, strlen(prefix)) == 0;
@@ -185,7 +153,7 @@ static int parse(struct import *im, char *text, struct hb_error *err)
         if (!sep) {
             /* Looking for the header; a title line above it is skipped. */
             char s = strchr(p, ';') ? ';' : ',';
-            int n = split(p, s, f, MAX_FIELDS);
+            int n = hb_csv_split(p, s, f, MAX_FIELDS);
             for (int i = 0; i < n; i++) {
                 col[0] = starts(f[i], "region") ? i : col[0];
                 col[1] = starts(f[i], "kjønn") ? i : col[1];
@@ -205,7 +173,7 @@ static int parse(struct import *im, char *text, struct hb_error *err)
             p = next;
             continue;
         }
-        int n = split(p, sep, f, MAX_FIELDS);
+        int n = hb_csv_split(p, sep, f, MAX_FIELDS);
         if (n != nfields)
             return hb_fail(err, HB_INVALID, "csv", "Linje %d har %d felt, overskriften %d", line,
                            n, nfields);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/core.h"
+#include "../analytics/extra.h"
 #include "../org/org.h"
 #include "../store/store.h"
 #include "seed_int.h"
@@ -209,13 +210,18 @@ static int month_tx(struct hb_db *db, void *arg, struct hb_error *err)
 /* The demo's population projection, in Statistics Norway's layout
  * (db/demo/befolkning-framskrevet.csv, embedded at build time). */
 extern const char hb__demo_projection[];
+/* Invented user-experience results for the demo municipalities
+ * (db/demo/brukererfaring.csv). */
+extern const char hb__demo_survey[];
 
 static int projection_tx(struct hb_db *db, void *arg, struct hb_error *err)
 {
     (void)arg;
     struct hb_pop_import r;
-    return hb_org_population_import(db, hb__demo_projection, strlen(hb__demo_projection), &r,
-                                    err);
+    int rows;
+    int rc = hb_org_population_import(db, hb__demo_projection, strlen(hb__demo_projection), &r,
+                                      err);
+    return rc ? rc : hb_an_survey_import(db, hb__demo_survey, strlen(hb__demo_survey), &rows, err);
 }
 
 int hb__seed_statistics(struct hb_store *s, struct hb_error *err)

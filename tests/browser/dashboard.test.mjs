@@ -124,3 +124,29 @@ test('the secretariat changes a projection assumption and compares two scenarios
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the secretariat imports survey results and sees them beside the rest', async () => {
+  const page = await suite.browser.newPage();
+  const errors = collectErrors(page, { serverErrors: false });
+  await loginAs(page, suite.srv.base, 'analytiker');
+  await page.goto(`${suite.srv.base}/#/indikatorer`);
+  await page.getByLabel('Periodetype').selectOption('year');
+  await page.getByLabel('Periode', { exact: true }).selectOption(String(new Date().getFullYear()));
+  await page.getByLabel('Område').selectOption('Brukererfaring');
+  await page.locator('#dash-table tr[data-entity="4631"]').waitFor();
+  await page.getByText('Importer brukerundersøkelse (CSV)').click();
+  const year = new Date().getFullYear();
+  const csv = `kommunenummer;år;undersøkelse;indikator;verdi;antall_svar\n4631;${year};fastlege;kontinuitet;91,5;250\n`;
+  await page.locator('#survey-file').setInputFiles({ name: 'fastlege.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('#survey-msg', { hasText: '1 resultater lest inn fra fastlege.csv' }).waitFor();
+  const alver = page.locator('#dash-table tr[data-entity="4631"]');
+  await alver.locator('td', { hasText: '91,5' }).waitFor();
+  // A bad file: the line and the fault are shown; nothing changes.
+  await page.locator('#survey-file').setInputFiles({ name: 'feil.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('kommunenummer;år;undersøkelse;indikator;verdi;antall_svar\n4631;2025;fastlege;kontinuitet;150;10\n') });
+  await page.locator('#survey-msg.error', { hasText: 'Linje 2: verdien må være et tall fra 0 til 100' }).waitFor();
+  assert.equal(suite.db.query(`SELECT value FROM survey_result WHERE year = ${year} AND measure = 'kontinuitet'
+    AND municipality_id = (SELECT id FROM org WHERE kommunenummer = '4631')`), '91.5');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -258,3 +258,49 @@ test('high users: patients without a team, ranked with their reasons, only with 
   assert.equal((await analyst.get('/api/high-users')).status, 403, 'the secretariat sees no patients');
   assert.equal((await nurse.get('/api/high-users?limit=0')).json.error.field, 'limit');
 });
+
+test('survey results: imported per municipality, shown beside the rest, small ones hidden', async () => {
+  const csv = ['kommunenummer;år;undersøkelse;indikator;verdi;antall_svar',
+    '9901;2025;fastlege;kontinuitet;80,0;30', '9902;2025;fastlege;kontinuitet;70,0;10',
+    '9901;2025;paris;tillit;75,5;40', '9902;2025;paris;tillit;60;3'].join('\r\n');
+  const r = await analyst.post('/api/surveys', { csv });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.json.rows, 4);
+  assert.deepEqual(await cell(analyst, 'period=2025', '9901', 'gp_kontinuitet'), { value: 80 });
+  assert.deepEqual(await cell(analyst, 'period=2025-Q2', '9902', 'gp_kontinuitet'), { value: 70 }, 'a quarter shows its year');
+  // The helsefellesskap: weighted by answers, (80 x 30 + 70 x 10) / 40.
+  assert.deepEqual(await cell(analyst, 'period=2025', 'helsefellesskap', 'gp_kontinuitet'), { value: 77.5 });
+  // Three answers in Bby: hidden, and then Aby too (the total would give it away).
+  assert.equal((await cell(analyst, 'period=2025', '9902', 'paris_tillit')).display, '<5');
+  assert.equal((await cell(analyst, 'period=2025', '9901', 'paris_tillit')).display, '<5');
+  assert.deepEqual(await cell(analyst, 'period=2024', '9901', 'gp_kontinuitet'), { value: null });
+  // A new import replaces the result of the same municipality, year and indicator.
+  await analyst.post('/api/surveys', { csv: 'kommunenummer;år;undersøkelse;indikator;verdi;antall_svar\n9901;2025;fastlege;kontinuitet;82;30' });
+  assert.deepEqual(await cell(analyst, 'period=2025', '9901', 'gp_kontinuitet'), { value: 82 });
+  // Bad files: the line and what is wrong, and nothing stored.
+  const count = db.query('SELECT COUNT(*) FROM survey_result');
+  for (const [body, pattern] of [
+    ['kommunenummer;år;undersøkelse;indikator;verdi;antall_svar\n9901;2025;fastlege;kontinuitet;80;30\n9901;2025;fastlege;kontinuitet;180;30', /Linje 3: verdien/],
+    ['kommunenummer;år;undersøkelse;indikator;verdi;antall_svar\n0000;2025;fastlege;kontinuitet;80;30', /Linje 2: ukjent kommunenummer/],
+    ['kommunenummer;år;undersøkelse;indikator;verdi;antall_svar\n9901;2025;fastlege;humør;80;30', /Linje 2: ukjent undersøkelse/],
+    ['kommune;år;verdi\n9901;2025;80', /kolonnene/],
+    ['', /Første linje|Ingen/],
+  ]) {
+    const bad = await analyst.post('/api/surveys', { csv: body });
+    assert.equal(bad.status, 400, body);
+    assert.equal(bad.json.error.field, 'csv');
+    assert.match(bad.json.error.message, pattern);
+  }
+  assert.equal(db.query('SELECT COUNT(*) FROM survey_result'), count, 'nothing stored by a bad file');
+  assert.equal((await analyst.post('/api/surveys', {})).json.error.field, 'csv');
+  assert.equal((await nurse.post('/api/surveys', { csv })).status, 403);
+});
+
+test('shared care plans: counted as they are now, for the period that is running', async () => {
+  const month = new Date().toISOString().slice(0, 7);
+  // Patient 106 is in a priority group and has a plan (from the test above):
+  // one patient, so hidden; past periods have no value.
+  assert.equal((await cell(analyst, `period=${month}`, '9901', 'plan_priority_share')).display, '<5');
+  assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'plan_priority_share'), { value: null });
+  assert.deepEqual(await cell(analyst, `period=${month}`, '9902', 'plan_tasks_overdue'), { value: 0, status: 'green' });
+});
