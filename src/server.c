@@ -105,6 +105,7 @@ static const struct hb_route routes[] = {
     {"POST", "/api/monitor/tick",                  hb_api_monitor_tick,      JSON, ADMIN},
     {"POST", "/api/alerts/{id}/{action}",          hb_api_alert_act,         JSON, CARE},
     {"GET",  "/api/indicators",                    hb_api_indicators,        0, NOT_PERSON},
+    {"GET",  "/api/indicators/stays",              hb_api_indicator_stays,   0, NOT_PERSON},
     {"GET",  "/api/high-users",                    hb_api_high_users,        0, CARE},
     {"GET",  "/api/projections",                   hb_api_projections,       0, NOT_PERSON},
     {"POST", "/api/surveys",                       hb_api_survey_import,     JSON, ADMIN | HB_ROLE_BIT(HB_ROLE_ANALYST)},

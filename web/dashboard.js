@@ -242,7 +242,8 @@ async function showMunicipality(nr, { isPublic }) {
           el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Indikator'), el('th', { scope: 'col', class: 'num' }, periodText(data.periods[last])),
             el('th', { scope: 'col' }, 'Norm'), el('th', { scope: 'col' }, 'Utvikling'))),
           el('tbody', {}, list.map((i) => el('tr', { 'data-indicator': i.code },
-            el('th', { scope: 'row' }, i.name, el('div', { class: 'small muted' }, i.definition)),
+            el('th', { scope: 'row' }, i.name, el('div', { class: 'small muted' }, i.definition),
+              !isPublic && drillable(i) ? drillButton(i, nr, data.periods[last]) : null),
             valueCell(row.values[last][i.code], i),
             el('td', { class: 'small' }, i.norm),
             el('td', {}, trendChart(data.periods, row.values.map((v) => v[i.code]), i)))))))),
@@ -252,6 +253,34 @@ async function showMunicipality(nr, { isPublic }) {
   show(el('p', {}, el('a', { href: root }, '← Alle kommuner')), title,
     controls(() => render().catch(fail(out)), GROUPS), out);
   await render().catch(fail(out));
+}
+
+// Stay indicators can show the stays behind the number, to users with a
+// relation to the patients (the server checks and audits each one).
+const drillable = (i) => ['KAD', 'Sykestue', 'Sykehus'].includes(i.group) && i.code !== 'kad_beds_per_7000';
+
+function drillButton(ind, nr, period) {
+  const box = el('div', { class: 'drill' });
+  const button = el('button', { type: 'button', class: 'small', 'data-drill': ind.code }, 'Vis oppholdene');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const d = await api('GET', `/api/indicators/stays?${new URLSearchParams({ indicator: ind.code, municipality: nr, period })}`);
+      box.replaceChildren(
+        d.stays.length ? el('table', { class: 'drill-table' },
+          el('thead', {}, el('tr', {}, ['Pasient', 'Enhet', 'Inn', 'Ut', 'Døgn'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, d.stays.map((st) => el('tr', {},
+            el('td', {}, el('a', { href: `#/pasient/${st.patientId}` }, st.name)), el('td', {}, st.unit),
+            el('td', {}, st.start), el('td', {}, st.end || 'innlagt'),
+            el('td', { class: 'num' }, new Intl.NumberFormat('nb-NO', { maximumFractionDigits: 1 }).format(st.days))))))
+          : el('p', { class: 'small' }, 'Ingen opphold du har tjenstlig behov for å se.'),
+        d.withoutRelation ? el('p', { class: 'small muted' }, `${d.withoutRelation} opphold vises ikke: du har ikke tjenstlig relasjon til pasientene.`) : null);
+    } catch (e) {
+      box.replaceChildren(el('p', { class: 'error' }, e.message));
+    }
+    button.disabled = false;
+  });
+  return el('div', {}, button, box);
 }
 
 // A small line chart; suppressed and empty periods are gaps, the norm a

@@ -37,9 +37,7 @@ static int num_param(struct hb_request *req, const char *key, const char *label,
 /* UTC microseconds of local midnight on the first of a month. */
 static int64_t month_start_us(int year, int month)
 {
-    int64_t local = hb_civil_days(year, month, 1) * 86400LL * 1000000;
-    int64_t offset_min = hb_local_minutes(local) - local / 60000000;
-    return local - offset_min * 60000000;
+    return hb_local_minutes_us(hb_civil_days(year, month, 1) * 1440);
 }
 
 struct proj_row {

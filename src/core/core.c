@@ -361,6 +361,18 @@ int64_t hb_local_minutes(int64_t us)
     return m + (summer ? 120 : 60);
 }
 
+int64_t hb_local_minutes_us(int64_t minutes)
+{
+    /* Norway is UTC+2 in summer, else UTC+1: the earlier instant that shows
+     * this minute, or (in the spring's missing hour) the winter reading. */
+    for (int off = 120; off >= 60; off -= 60) {
+        int64_t us = (minutes - off) * 60000000;
+        if (hb_local_minutes(us) == minutes)
+            return us;
+    }
+    return (minutes - 60) * 60000000;
+}
+
 void hb_local_date(int64_t us, char *out, size_t outlen)
 {
     struct tm tm;

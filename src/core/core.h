@@ -119,6 +119,9 @@ int hb_date_days(const char *date, int64_t *days);
 /* Minutes since 1970-01-01 00:00 on the Norwegian wall clock (Europe/Oslo):
  * calendar arithmetic on the result gives local days and months. */
 int64_t hb_local_minutes(int64_t us);
+/* The UTC microseconds of a Norwegian wall-clock minute (inverse of
+ * hb_local_minutes; in the autumn's repeated hour, the first). */
+int64_t hb_local_minutes_us(int64_t minutes);
 /* The Norwegian local calendar year of an instant. */
 int hb_local_year(int64_t us);
 /* The Norwegian local calendar day of an instant as a day number. */

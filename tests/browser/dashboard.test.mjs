@@ -150,3 +150,21 @@ test('the secretariat imports survey results and sees them beside the rest', asy
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a KAD nurse opens the stays behind a number', async () => {
+  const page = await suite.browser.newPage();
+  const errors = collectErrors(page);
+  await loginAs(page, suite.srv.base, 'sykepleier.kad');
+  await page.goto(`${suite.srv.base}/#/indikatorer/4631`);
+  await page.getByRole('heading', { name: 'Alver kommune' }).waitFor();
+  await page.getByLabel('Periodetype').selectOption('year');
+  await page.getByLabel('Periode', { exact: true }).selectOption(String(new Date().getFullYear() - 1));
+  const row = page.locator('tr[data-indicator="kad_los"]');
+  await row.locator('button[data-drill="kad_los"]').click();
+  await row.locator('table.drill-table tbody tr').first().waitFor();
+  const n = await row.locator('table.drill-table tbody tr').count();
+  assert.ok(n > 10, `Alver's KAD stays last year: ${n}`);
+  assert.ok(Number(suite.db.query("SELECT COUNT(*) FROM audit_log WHERE what = 'IndicatorStays'")) >= n);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

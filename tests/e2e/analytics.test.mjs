@@ -304,3 +304,33 @@ test('shared care plans: counted as they are now, for the period that is running
   assert.deepEqual(await cell(analyst, 'period=2025-03', '9901', 'plan_priority_share'), { value: null });
   assert.deepEqual(await cell(analyst, `period=${month}`, '9902', 'plan_tasks_overdue'), { value: 0, status: 'green' });
 });
+
+test('drill-down: the stays behind a number, only patients with a relation, audited', async () => {
+  const before = Number(db.query("SELECT COUNT(*) FROM audit_log WHERE what = 'IndicatorStays'"));
+  const r = await nurse.get('/api/indicators/stays?indicator=kad_los&municipality=9901&period=2025-Q1');
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.equal(r.json.total, 5);
+  assert.deepEqual(r.json.stays.map((s) => s.patientId), ['101', '102', '103', '104', '105']);
+  assert.deepEqual(r.json.stays.map((s) => s.days), [3, 2, 4, 1, 2]);
+  assert.equal(r.json.stays[0].start, '30.01.2025 12:00');
+  assert.equal(r.json.stays[0].relation, 'municipality');
+  const after = Number(db.query("SELECT COUNT(*) FROM audit_log WHERE what = 'IndicatorStays'"));
+  assert.equal(after - before, 5, 'each stay shown is audited');
+  // January alone: the stay that crosses into February.
+  const jan = await nurse.get('/api/indicators/stays?indicator=kad_occupancy&municipality=9901&period=2025-01');
+  assert.deepEqual(jan.json.stays.map((s) => s.patientId), ['101']);
+  // The secretariat has no relation to any patient: counted, not named.
+  const sec = await analyst.get('/api/indicators/stays?indicator=kad_los&municipality=9901&period=2025-Q1');
+  assert.deepEqual(sec.json.stays, []);
+  assert.equal(sec.json.withoutRelation, 5);
+  const other = await nurse.get('/api/indicators/stays?indicator=kad_los&municipality=9902&period=2024');
+  assert.equal(other.json.withoutRelation, 1);
+  assert.deepEqual(other.json.stays, []);
+  for (const [q, field] of [['indicator=dr_nok&municipality=9901&period=2025', 'indicator'],
+    ['indicator=nope&municipality=9901&period=2025', 'indicator'], ['indicator=kad_los&municipality=99&period=2025', 'municipality'],
+    ['indicator=kad_los&municipality=9901&period=x', 'period']]) {
+    const bad = await nurse.get(`/api/indicators/stays?${q}`);
+    assert.equal(bad.status, 400, q);
+    assert.equal(bad.json.error.field, field, q);
+  }
+});

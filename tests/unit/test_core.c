@@ -65,6 +65,20 @@ int main(void)
     ok(strcmp(t, "25.10.2026 02:00") == 0, "back to winter: %s", t);
     hb_time_iso(1768478400123456LL, t, sizeof(t));
     ok(strcmp(t, "2026-01-15T12:00:00.123Z") == 0, "iso: %s", t);
+    /* Wall-clock minutes and back. */
+    ok(hb_local_minutes(1768478400LL * 1000000) == 1768478400LL / 60 + 60, "winter: UTC+1");
+    ok(hb_local_minutes(1782907200LL * 1000000) == 1782907200LL / 60 + 120, "summer: UTC+2");
+    bool round = true;
+    for (int64_t u = 1767225600; u < 1767225600 + 366 * 86400LL; u += 17 * 60) {
+        int64_t m = hb_local_minutes(u * 1000000);
+        round = round && hb_local_minutes(hb_local_minutes_us(m)) == m;
+    }
+    ok(round, "every wall-clock minute of 2026 back to UTC and again");
+    /* 25 October 2026 02:30 happens twice: the first (summer time) is meant. */
+    ok(hb_local_minutes_us(hb_civil_days(2026, 10, 25) * 1440 + 150) == 1792888200LL * 1000000,
+       "the repeated hour: the first 02:30");
+    ok(hb_local_minutes_us(hb_civil_days(2026, 7, 1) * 1440) == 1782856800LL * 1000000,
+       "midnight 1 July 2026 in Norway is 22:00 UTC the day before");
 
     subtest("instants");
     int64_t us;
