@@ -22,7 +22,7 @@ APT_PACKAGES = build-essential libmicrohttpd-dev libjansson-dev libsqlite3-dev l
                libsodium-dev postgresql sqlite3 chromium wrk nginx-light
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps test unit demo bench bench-flow bench-monitor clean format
+.PHONY: all deps test-deps test unit demo bench bench-flow bench-monitor bench-analytics clean format
 
 all: build/helsebro
 
@@ -92,6 +92,11 @@ bench-flow: deps build/helsebro
 
 bench-monitor: deps build/helsebro
 	sh bench/monitor.sh
+
+# The indicator engine against SQLite, PostgreSQL and DuckDB (see bench/README.md).
+bench-analytics: deps build/helsebro
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	sh bench/analytics.sh
 
 format:
 	clang-format -i $(SRC) $(HDR)

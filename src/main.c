@@ -143,6 +143,8 @@ static const struct hb_opt gen_flow_opts[] = {
     {"patients", "N", "monitoring: how many patients get vital signs (default 100)"},
     {"hours", "H", "monitoring: hours of vital signs up to now (default 24)"},
     {"every", "MINUTES", "monitoring: minutes between sets (default 240)"},
+    {"scale", "F", "national: share of Norway's 5.5 million inhabitants (0.0001-2, default 1)"},
+    {"years", "Y", "national: years of history up to today (1-20, default 10)"},
     {NULL, NULL, NULL},
 };
 
@@ -177,18 +179,52 @@ static int gen_monitoring(const struct hb_cli *cli)
     return 0;
 }
 
+/* gen national: a synthetic country for the analytics benchmarks. */
+static int gen_national(const struct hb_cli *cli)
+{
+    int64_t years, seed;
+    const char *scale_s = hb_cli_get(cli, "scale", "1");
+    char *end;
+    double scale = strtod(scale_s, &end);
+    if (end == scale_s || *end || scale < 0.0001 || scale > 2)
+        return hb_cli_die("gen national: --scale must be a number from 0.0001 to 2");
+    if (hb_cli_int(cli, "years", 10, 1, 20, &years) ||
+        hb_cli_int(cli, "seed", 1, 0, INT64_MAX, &seed))
+        return 2;
+    struct hb_store *s;
+    int applied;
+    if (open_db(cli, "gen national", &s, &applied))
+        return 1;
+    struct hb_error err = {0};
+    struct hb_seed_national_counts c;
+    int64_t t0 = hb_monotonic_us();
+    int rc = hb_seed_national(s, scale, (int)years, (uint64_t)seed, gen_progress, &c, &err);
+    hb_store_free(s);
+    if (rc)
+        return hb_cli_die("gen national: %s", err.message);
+    printf("%lld inhabitants, %lld patients, %lld stays, %lld discharge-ready cases, %lld "
+           "observations, %lld alerts in %.0f s\n",
+           c.inhabitants, c.patients, c.stays, c.cases, c.observations, c.alerts,
+           (double)(hb_monotonic_us() - t0) / 1e6);
+    return 0;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
     struct hb_cli cli;
     if (hb_cli_parse(&cli, "gen",
                      "gen flow: synthetic patient flow at scale; gen monitoring: vital-sign "
-                     "streams for the patients in the database.",
+                     "streams for the patients in the database; gen national: a synthetic\n"
+                     "country (356 municipalities, years of stays, cases, vital signs) for the\n"
+                     "analytics benchmarks.",
                      gen_flow_opts, argc, argv))
         return cli.exit_code;
     if (cli.npositional == 1 && strcmp(cli.positional[0], "monitoring") == 0)
         return gen_monitoring(&cli);
+    if (cli.npositional == 1 && strcmp(cli.positional[0], "national") == 0)
+        return gen_national(&cli);
     if (cli.npositional != 1 || strcmp(cli.positional[0], "flow") != 0)
-        return hb_cli_die("gen: the subcommand is `gen flow` or `gen monitoring`");
+        return hb_cli_die("gen: the subcommand is `gen flow`, `gen monitoring` or `gen national`");
     int64_t n, days, seed;
     if (hb_cli_int(&cli, "municipalities", 80, 1, 999, &n) ||
         hb_cli_int(&cli, "days", 30, 1, 366, &days) ||
@@ -441,8 +477,9 @@ static const struct {
     {"migrate", cmd_migrate, "apply database migrations"},
     {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
     {"org", cmd_org, "list organisations and units (org list)"},
-    {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring)"},
+    {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring, gen national)"},
     {"import", cmd_import, "import population figures, projections or survey results (import population|survey)"},
+    {"analytics", hb_cmd_analytics, "benchmark the indicator engine, export its facts (analytics bench|export)"},
     {"risk", hb_cmd_risk, "evaluate the risk score for proactive follow-up (risk evaluate)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},

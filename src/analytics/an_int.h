@@ -99,6 +99,10 @@ struct hb_an {
  * patients (the total when no part has any). True when it hid one. */
 bool hb__an_protect(int n, const int *size, bool *hidden, int parent_size, bool *parent_hidden);
 
+/* A stay from a row of (patient_id, unit_type, start_at, end_at, source,
+ * discharge_to): flags and local minutes as the engine counts them. */
+void hb__an_stay_row(struct hb_stmt *st, int64_t id, struct hb_an_stay *s);
+
 int hb__an_month(int64_t minute); /* absolute month: year * 12 + month - 1 */
 int64_t hb__an_month_start(int month);
 int64_t hb__an_rate(const struct hb_an *an, int year);

@@ -164,6 +164,8 @@ int hb_an_muni_index(const struct hb_an *an, int64_t id)
 static void cells_reserve(struct hb_an *an, int need_muni, int month)
 {
     int cap = an->muni_cap, first = an->month0, count = an->nmonths;
+    if (need_muni < an->nmuni - 1)
+        need_muni = an->nmuni - 1; /* every municipality has its cell in a month */
     if (need_muni >= cap)
         cap = need_muni < 64 ? 64 : need_muni * 2;
     if (count == 0) {

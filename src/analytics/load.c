@@ -31,7 +31,7 @@ static bool is(const char *v, const char *a, const char *b, const char *c)
 }
 
 /* A stay row: patient_id, unit_type, start_at, end_at, source, discharge_to. */
-static void stay_from_row(struct hb_stmt *st, int64_t id, struct hb_an_stay *s)
+void hb__an_stay_row(struct hb_stmt *st, int64_t id, struct hb_an_stay *s)
 {
     const char *type = hb_stmt_col(st, 1, NULL), *src = hb_stmt_col(st, 4, NULL),
                *to = hb_stmt_col(st, 5, NULL);
@@ -117,7 +117,7 @@ static void stay_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
     (void)ctx;
     struct hb_an_stay s;
     int64_t id = hb_stmt_col_int(st, 6);
-    stay_from_row(st, id, &s);
+    hb__an_stay_row(st, id, &s);
     hb_an_stay(an, &s);
 }
 

@@ -60,5 +60,7 @@ int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, struct hb_risk_r
 
 /* The `helsebro risk` subcommand. */
 int hb_cmd_risk(int argc, char **argv);
+/* The `helsebro analytics` subcommand (bench.c). */
+int hb_cmd_analytics(int argc, char **argv);
 
 #endif

@@ -39,4 +39,15 @@ int hb_seed_monitoring(struct hb_store *s, int patients, int hours, int every_mi
                        uint64_t seed, void (*progress)(const char *what, int done, int count),
                        int *sets, struct hb_error *err);
 
+/* What gen national wrote. */
+struct hb_seed_national_counts {
+    long long inhabitants, patients, stays, cases, observations, alerts;
+};
+/* Generates a synthetic country for the analytics benchmarks on a fresh
+ * database (see gen_national.c): 356 municipalities in 19 helsefellesskap,
+ * about 5.5 million inhabitants times scale, `years` years of history. */
+int hb_seed_national(struct hb_store *s, double scale, int years, uint64_t seed,
+                     void (*progress)(const char *what, int done, int count),
+                     struct hb_seed_national_counts *counts, struct hb_error *err);
+
 #endif

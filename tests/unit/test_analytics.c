@@ -1,6 +1,7 @@
 /* The analytics engine on hand-built data: every number below is worked out
  * by hand from the facts given to the engine. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "analytics/an_int.h"
@@ -323,6 +324,34 @@ static void test_open_and_consult(void)
     hb_an_free(an);
 }
 
+/* Many municipalities, the first stay in the first one, then one in each:
+ * every municipality keeps its own cell (a layout sized by the first stay
+ * would overlap them). */
+static void test_many_munis(void)
+{
+    subtest("300 municipalities, months added on both sides");
+    struct hb_an *an = hb_an_new();
+    hb_an_add_fellesskap(an, 1, "F");
+    for (int i = 0; i < 300; i++) {
+        char nr[8];
+        snprintf(nr, sizeof(nr), "%04d", (1000 + i) % 10000);
+        hb_an_add_muni(an, 100 + i, nr, nr, 1);
+        hb_an_add_patient(an, 5000 + i, 100 + i, birth(1950));
+    }
+    for (int i = 0; i < 300; i++)
+        kad(an, 9000 + i, 5000 + i, at(2026, 3 + i % 2 * 4, 1, 0, 0),
+            at(2026, 3 + i % 2 * 4, 1, 0, 0) + (i + 1) * 60, true);
+    kad(an, 9999, 5000, at(2020, 1, 1, 0, 0), at(2020, 1, 2, 0, 0), true); /* an earlier month */
+    bool good = true;
+    for (int i = 0; i < 300; i++) {
+        struct hb_an_value v = val(an, i, "2026");
+        good = good && v.c[HB_AN_KAD_END] == 1 && v.c[HB_AN_KAD_LOS_MIN] == (i + 1) * 60;
+    }
+    ok(good, "each municipality's stay in its own cell");
+    ok(val(an, 0, "2020").c[HB_AN_KAD_END] == 1, "and the month added before the first");
+    hb_an_free(an);
+}
+
 static void test_imap(void)
 {
     subtest("id map with deletion");
@@ -418,6 +447,7 @@ int main(void)
     test_discharge_ready();
     test_monitoring();
     test_open_and_consult();
+    test_many_munis();
     test_imap();
     return done();
 }

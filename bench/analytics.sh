@@ -1,0 +1,118 @@
+#!/bin/sh
+# make bench-analytics: the indicator engine against SQL in SQLite,
+# PostgreSQL and DuckDB on the same generated country (gen national: 356
+# municipalities, 5.5 million inhabitants x BENCH_SCALE, BENCH_YEARS years)
+# and the same indicator definitions (bench/analytics/queries.sql on the
+# facts `helsebro analytics export` writes). Checks that all four give the
+# same answers for BENCH_YEAR (default last year) and prints times (median
+# of BENCH_RUNS) and peak memory. The generated database is kept in
+# bench/data/ and reused.
+set -eu
+cd "$(dirname "$0")"
+BENCH=$(pwd)
+ROOT=$(cd .. && pwd)
+HB="$ROOT/build/helsebro"
+SCALE=${BENCH_SCALE:-1}
+YEARS=${BENCH_YEARS:-10}
+RUNS=${BENCH_RUNS:-5}
+YEAR=${BENCH_YEAR:-$(( $(date +%Y) - 1 ))}
+DATA="$BENCH/data/national-$SCALE-$YEARS"
+OUT="$DATA/out"
+mkdir -p "$OUT"
+. "$ROOT/tests/lib/pg.sh"
+cleanup() { pg_stop; }
+trap cleanup EXIT INT TERM
+
+A=$(( YEAR * 12 )); B=$(( YEAR * 12 + 11 )); A10=$(( (YEAR - YEARS + 1) * 12 ))
+
+if [ ! -f "$DATA/national.db" ]; then
+    echo "== gen national --scale $SCALE --years $YEARS"
+    "$HB" gen national --db "sqlite:$DATA/national.db.tmp" --scale "$SCALE" --years "$YEARS" 2>/dev/null
+    mv "$DATA/national.db.tmp" "$DATA/national.db"
+fi
+if [ ! -f "$DATA/stays.csv" ]; then
+    "$HB" analytics export --db "sqlite:$DATA/national.db" --out "$DATA"
+fi
+echo "== data: $(($(wc -l < "$DATA/stays.csv") - 1)) stays, $(sqlite3 "$DATA/national.db" 'SELECT COUNT(*) FROM patient') patients," \
+    "$(sqlite3 "$DATA/national.db" 'SELECT COUNT(*) FROM observation') observations, year $YEAR"
+
+echo "== helsebro engine (loads from the SQLite database itself)"
+taskset -c 0 "$HB" analytics bench --db "sqlite:$DATA/national.db" --out "$OUT" --year "$YEAR" --runs 21
+
+# The queries with {A}/{B} filled in; SQLite spells LEAST/GREATEST MIN/MAX.
+queries() { # dialect a b -> "name<TAB>sql" lines, one per query (newlines folded)
+    awk -v d="$1" -v a="$2" -v b="$3" '
+        /^-- [a-z_]+$/ { name = $2; gsub(/\{A\}/, a, q); gsub(/\{B\}/, b, q); sub(/;[ ]*$/, "", q);
+                         if (d == "sqlite") { gsub(/LEAST/, "MIN", q); gsub(/GREATEST/, "MAX", q) }
+                         print name "\t" q; q = ""; next }
+        /^--/ { next }
+        { q = q " " $0 }' "$BENCH/analytics/queries.sql"
+}
+
+echo "== sqlite $(sqlite3 --version | cut -d' ' -f1)"
+S="$DATA/sql.db"
+if [ ! -f "$S" ]; then
+    sqlite3 "$S" <<SQL
+CREATE TABLE stays (nr TEXT, patient INTEGER, unit INTEGER, start_min INTEGER, end_min INTEGER,
+  start_month INTEGER, end_month INTEGER, emergency INTEGER, transfer INTEGER, home INTEGER,
+  index_end INTEGER, old INTEGER);
+CREATE TABLE months (month INTEGER PRIMARY KEY, start_min INTEGER, end_min INTEGER);
+.mode csv
+.import --skip 1 $DATA/stays.csv stays
+.import --skip 1 $DATA/months.csv months
+UPDATE stays SET end_month = NULL WHERE end_month = '';
+CREATE INDEX stays_start_month ON stays (start_month);
+CREATE INDEX stays_end_month ON stays (end_month);
+CREATE INDEX stays_unit ON stays (unit, start_min);
+CREATE INDEX stays_patient ON stays (patient, start_min);
+ANALYZE;
+SQL
+fi
+run_sqlite() { # name sql
+    best=""
+    for _ in $(seq 1 "$RUNS"); do
+        t=$( { printf '.timer on\n.headers on\n.mode csv\n.once %s\n%s;\n' "$OUT/sqlite-$1.csv" "$2" | sqlite3 "$S"; } \
+            | awk '/Run Time/ { print $4 * 1000 }')
+        best="$best $t"
+    done
+    echo "sqlite $1_ms=$(echo $best | tr ' ' '\n' | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
+}
+queries sqlite "$A" "$B" | while IFS="$(printf '\t')" read -r name sql; do run_sqlite "$name" "$sql"; done
+queries sqlite "$A10" "$B" | grep '^readmissions' | while IFS="$(printf '\t')" read -r name sql; do
+    run_sqlite readmissions_10y "$sql"; done
+echo "sqlite peak_rss_mib=$(printf '.shell grep VmHWM /proc/$PPID/status\n' | sqlite3 "$S" | awk '{ printf "%.1f", $2 / 1024 }') (CLI without a query)"
+
+echo "== postgresql $(psql --version | awk '{ print $3 }')"
+pg_start >/dev/null
+P=$(pg_newdb analytics)
+psql -q "$P" <<SQL
+CREATE TABLE stays (nr TEXT, patient INTEGER, unit INTEGER, start_min BIGINT, end_min BIGINT,
+  start_month INTEGER, end_month INTEGER, emergency INTEGER, transfer INTEGER, home INTEGER,
+  index_end INTEGER, old INTEGER);
+CREATE TABLE months (month INTEGER PRIMARY KEY, start_min BIGINT, end_min BIGINT);
+\copy stays FROM '$DATA/stays.csv' WITH (FORMAT csv, HEADER true)
+\copy months FROM '$DATA/months.csv' WITH (FORMAT csv, HEADER true)
+CREATE INDEX stays_start_month ON stays (start_month);
+CREATE INDEX stays_end_month ON stays (end_month);
+CREATE INDEX stays_unit ON stays (unit, start_min);
+CREATE INDEX stays_patient ON stays (patient, start_min);
+VACUUM ANALYZE;
+SQL
+run_pg() { # name sql
+    best=""
+    for _ in $(seq 1 "$RUNS"); do
+        t=$(printf '\\timing on\n\\o %s\n%s;\n' "$OUT/postgres-$1.raw" "$2" | psql -q -A -F, "$P" | awk '/^Time:/ { print $2 }')
+        best="$best $t"
+    done
+    grep -v '^(' "$OUT/postgres-$1.raw" > "$OUT/postgres-$1.csv"
+    echo "postgres $1_ms=$(echo $best | tr ' ' '\n' | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
+}
+queries pg "$A" "$B" | while IFS="$(printf '\t')" read -r name sql; do run_pg "$name" "$sql"; done
+queries pg "$A10" "$B" | grep '^readmissions' | while IFS="$(printf '\t')" read -r name sql; do run_pg readmissions_10y "$sql"; done
+echo "postgres shared_buffers=$(psql -At "$P" -c 'SHOW shared_buffers') work_mem=$(psql -At "$P" -c 'SHOW work_mem') table=$(psql -At "$P" -c "SELECT pg_size_pretty(pg_total_relation_size('stays'))")"
+
+echo "== duckdb"
+node "$BENCH/analytics/duckdb.mjs" "$DATA" "$OUT" "$A" "$B" "$A10" "$RUNS"
+
+echo "== same answers?"
+node "$BENCH/analytics/compare.mjs" "$OUT" sqlite postgres duckdb
