@@ -224,6 +224,16 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
                         .size = hb_xmalloc(sizeof(int) * room),
                         .hidden = hb_xmalloc(sizeof(bool) * room)};
     int *kids = x.kids;
+    /* The municipalities of each helsefellesskap, in one list:
+     * by_fs[fs_start[f] .. fs_start[f + 1]). */
+    int *by_fs = hb_xmalloc(sizeof(int) * (size_t)(an->nmuni + 1));
+    int *fs_start = hb_xcalloc((size_t)an->nfs + 2, sizeof(int));
+    for (int u = 0; u < an->nmuni; u++)
+        fs_start[an->muni[u].fs + 2]++;
+    for (int f = 0; f < an->nfs; f++)
+        fs_start[f + 2] += fs_start[f + 1];
+    for (int u = 0; u < an->nmuni; u++)
+        by_fs[fs_start[an->muni[u].fs + 1]++] = u;
     for (bool changed = true; changed;) {
         changed = false;
         for (int t = 0; t < HB_AN_NTRACKER; t++) {
@@ -239,11 +249,10 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
                 changed |= protect(v, t, base + 16, &x, 4);
             }
             for (int sl = 0; sl < SLOTS; sl++) {
-                for (int f = 0; f < an->nfs; f++) {
+                for (int f = 0, i = 0; f < an->nfs; f++) {
                     int n = 0;
-                    for (int u = 0; u < an->nmuni; u++)
-                        if (an->muni[u].fs == f)
-                            kids[n++] = u * SLOTS + sl;
+                    for (; i < fs_start[f + 1]; i++)
+                        kids[n++] = by_fs[i] * SLOTS + sl;
                     changed |= protect(v, t, (an->nmuni + f) * SLOTS + sl, &x, n);
                 }
                 int n = 0;
@@ -256,6 +265,8 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
     free(x.kids);
     free(x.size);
     free(x.hidden);
+    free(by_fs);
+    free(fs_start);
 }
 
 static void view_free(struct view *v)
