@@ -32,9 +32,10 @@ static const char SQL_UNIT[] = "SELECT id FROM org WHERE type = 'unit' AND name 
 static const char SQL_MUNIS[] =
     "SELECT o.id, COALESCE(SUM(p.count), 0) FROM org o LEFT JOIN population p"
     " ON p.municipality_id = o.id AND p.year = 2025 WHERE o.type = 'municipality' GROUP BY o.id ORDER BY o.id";
+/* Not the demo's own patient: Ingrid lives at home with her team. */
 static const char SQL_PATIENTS[] =
     "SELECT id, municipality_id, birth_date FROM patient WHERE municipality_id IS NOT NULL"
-    " ORDER BY id";
+    " AND id NOT IN (SELECT patient_id FROM app_user WHERE patient_id IS NOT NULL) ORDER BY id";
 static const char SQL_STAY[] =
     "INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, source, discharge_to,"
     " priority_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -176,8 +177,8 @@ static int month_tx(struct hb_db *db, void *arg, struct hb_error *err)
         for (int i = 0; i < kad + hosp && rc == 0; i++) {
             int64_t start = from + (int64_t)hb__rnd(&x->rng, 30 * 24) * H;
             int k = pick(x, m, start);
-            if (k < 0 || start > stop)
-                continue;
+            if (k < 0 || start + 10 * D > stop)
+                continue; /* every stay ended five weeks ago */
             if (i < kad) {
                 int64_t los = 20 * H + (int64_t)hb__rnd(&x->rng, 90) * H;
                 static const char *const to_kad[] = {"home", "home", "home", "home-care",

@@ -41,7 +41,8 @@ test('CapabilityStatement lists exactly what works', async () => {
   assert.equal(cs.fhirVersion, '4.0.1');
   const byType = Object.fromEntries(cs.rest[0].resource.map((r) => [r.type, r]));
   assert.deepEqual(Object.keys(byType).sort(), ['Appointment', 'AuditEvent', 'CarePlan', 'CareTeam', 'Communication',
-    'Condition', 'Encounter', 'Flag', 'Goal', 'Location', 'Observation', 'Organization', 'Patient', 'Subscription', 'Task']);
+    'Condition', 'Encounter', 'Flag', 'Goal', 'Location', 'Measure', 'MeasureReport', 'Observation', 'Organization', 'Patient',
+    'Subscription', 'Task']);
   assert.deepEqual(byType.Encounter.searchParam.map((p) => p.name).sort(), ['_count', 'date', 'location', 'patient', 'status']);
   assert.deepEqual(byType.Patient.interaction.map((i) => i.code).sort(),
     ['create', 'history-instance', 'read', 'search-type', 'update', 'vread']);
