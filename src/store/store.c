@@ -141,9 +141,11 @@ const char *hb_stmt_col(struct hb_stmt *st, int i, size_t *len)
 
 int64_t hb_stmt_col_int(struct hb_stmt *st, int i)
 {
+    int64_t v = 0;
+    if (st->db->ops->col_int && st->db->ops->col_int(st, i, &v))
+        return v;
     size_t n = 0;
     const char *s = st->db->ops->col(st, i, &n);
-    int64_t v = 0;
     if (s && hb_parse_i64(s, n, INT64_MIN, INT64_MAX, &v) != 0)
         v = 0;
     return v;

@@ -17,6 +17,9 @@ struct hb__db_ops {
     void (*bind_null)(struct hb_stmt *st, int i);
     int (*step)(struct hb_stmt *st, struct hb_error *err);
     const char *(*col)(struct hb_stmt *st, int i, size_t *len);
+    /* Optional: an integer column as stored, without its text; false when
+     * the column does not hold an integer (the text is parsed then). */
+    bool (*col_int)(struct hb_stmt *st, int i, int64_t *out);
     void (*reset)(struct hb_stmt *st);
 };
 

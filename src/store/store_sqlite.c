@@ -136,6 +136,15 @@ static const char *sq_col(struct hb_stmt *st, int i, size_t *len)
     return p ? p : "";
 }
 
+static bool sq_col_int(struct hb_stmt *st, int i, int64_t *out)
+{
+    sqlite3_stmt *h = ((struct sq_stmt *)st)->h;
+    if (sqlite3_column_type(h, i) != SQLITE_INTEGER)
+        return false;
+    *out = sqlite3_column_int64(h, i);
+    return true;
+}
+
 static void sq_reset(struct hb_stmt *st)
 {
     sqlite3_stmt *h = ((struct sq_stmt *)st)->h;
@@ -155,5 +164,6 @@ const struct hb__db_ops hb__sqlite_ops = {
     .bind_null = sq_bind_null,
     .step = sq_step,
     .col = sq_col,
+    .col_int = sq_col_int,
     .reset = sq_reset,
 };
