@@ -329,36 +329,43 @@ void hb_time_iso(int64_t us, char *out, size_t outlen)
              (int)((us / 1000) % 1000));
 }
 
-/* Unix time of the last Sunday of month (1-12) in year at 01:00 UTC: the EU switch. */
-static time_t eu_switch(int year, int month)
+/* Unix time of the last Sunday of month (3 or 10) in year at 01:00 UTC: the
+ * EU switch. Pure arithmetic on day numbers (the analytics engine converts
+ * every fact's time, tens of millions at a load). */
+static int64_t eu_switch(int64_t year, int month)
 {
-    struct tm tm = {.tm_year = year - 1900, .tm_mon = month, .tm_mday = 1, .tm_hour = 1};
-    time_t first_next = timegm(&tm); /* first day of the following month, 01:00 */
-    struct tm g;
-    gmtime_r(&first_next, &g);
-    int back = g.tm_wday == 0 ? 7 : g.tm_wday; /* days back to the last Sunday */
-    return first_next - (time_t)back * 86400;
+    int64_t first_next = hb_civil_days(year, month + 1, 1); /* 1 April or 1 November */
+    int64_t wday = ((first_next % 7) + 11) % 7;            /* 1970-01-01 was a Thursday */
+    int64_t back = wday == 0 ? 7 : wday;                    /* days back to the last Sunday */
+    return (first_next - back) * 86400 + 3600;
+}
+
+/* Seconds Norway is ahead of UTC at unix time s: 7200 in summer, else 3600. */
+static int64_t oslo_offset(int64_t s)
+{
+    int64_t day = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+    int y, m, d;
+    hb_days_civil(day, &y, &m, &d);
+    if (m < 3 || m > 10)
+        return 3600;
+    if (m > 3 && m < 10)
+        return 7200;
+    return s >= eu_switch(y, 3) && s < eu_switch(y, 10) ? 7200 : 3600;
 }
 
 /* Europe/Oslo broken-down local time of an instant. */
 static void oslo_tm(int64_t us, struct tm *tm)
 {
-    time_t s = (time_t)(us / 1000000);
-    gmtime_r(&s, tm);
-    int year = tm->tm_year + 1900;
-    bool summer = s >= eu_switch(year, 3) && s < eu_switch(year, 10);
-    s += summer ? 7200 : 3600;
-    gmtime_r(&s, tm);
+    int64_t s = us / 1000000;
+    time_t t = (time_t)(s + oslo_offset(s));
+    gmtime_r(&t, tm);
 }
 
 int64_t hb_local_minutes(int64_t us)
 {
-    time_t s = (time_t)(us / 1000000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    bool summer = s >= eu_switch(tm.tm_year + 1900, 3) && s < eu_switch(tm.tm_year + 1900, 10);
+    int64_t s = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
     int64_t m = us >= 0 ? us / 60000000 : -((-us + 59999999) / 60000000);
-    return m + (summer ? 120 : 60);
+    return m + oslo_offset(s) / 60;
 }
 
 int64_t hb_local_minutes_us(int64_t minutes)

@@ -1,5 +1,6 @@
 /* core: buffers, numbers, arena, time, ids, text folding, error table. */
 #include <string.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "harness.h"
@@ -74,6 +75,29 @@ int main(void)
         round = round && hb_local_minutes(hb_local_minutes_us(m)) == m;
     }
     ok(round, "every wall-clock minute of 2026 back to UTC and again");
+    /* The switch instants worked out by arithmetic, against libc's timegm
+     * doing the same (the last Sunday of March and October, 01:00 UTC), at
+     * every hour either side of every switch from 1980 to 2060. */
+    bool same = true;
+    for (int y = 1980; y <= 2060 && same; y++)
+        for (int mo = 3; mo <= 10; mo += 7) {
+            struct tm tm = {.tm_year = y - 1900, .tm_mon = mo, .tm_mday = 1, .tm_hour = 1};
+            time_t first_next = timegm(&tm), sw;
+            struct tm g;
+            gmtime_r(&first_next, &g);
+            sw = first_next - (time_t)(g.tm_wday == 0 ? 7 : g.tm_wday) * 86400;
+            for (int64_t h = -48; h <= 48; h++) {
+                int64_t at = (int64_t)sw + h * 3600 - (h < 0 ? 1 : 0);
+                bool summer_after = mo == 3;
+                int64_t want = at / 60 + ((at >= sw) == summer_after ? 120 : 60);
+                if (hb_local_minutes(at * 1000000) != want) {
+                    same = false;
+                    printf("# %d-%02d at %lld: %lld, want %lld\n", y, mo, (long long)at,
+                           (long long)hb_local_minutes(at * 1000000), (long long)want);
+                }
+            }
+        }
+    ok(same, "summer time from the last Sunday of March to that of October, 1980-2060");
     /* 25 October 2026 02:30 happens twice: the first (summer time) is meant. */
     ok(hb_local_minutes_us(hb_civil_days(2026, 10, 25) * 1440 + 150) == 1792888200LL * 1000000,
        "the repeated hour: the first 02:30");
