@@ -22,6 +22,21 @@ struct hb_indicator {
     int tn, td;                /* trackers of numerator and denominator (-1: not patients) */
     enum hb_ind_source origin;
     const char *survey, *measure; /* HB_SRC_SURVEY: survey_result.survey and .measure */
+    /* HB_SRC_ENGINE: value = (num / num_div) x scale / den, num and den each a
+     * counter of the cell (enum hb_an_counter) or an enum hb_ind_quantity;
+     * den HB_Q_NONE makes the value a plain count. */
+    int num, den;
+    double num_div, scale;
+};
+/* What a formula may use besides the cell's counters. */
+enum hb_ind_quantity {
+    HB_Q_NONE = -1,
+    HB_Q_KAD_BEDS = HB_AN_NCOUNTER,
+    HB_Q_POP,
+    HB_Q_POP67,
+    HB_Q_POP80,
+    HB_Q_BED_CAPACITY, /* KAD beds x minutes of the period */
+    HB_Q_ACK_MEDIAN,   /* median minutes to acknowledge; no value when none */
 };
 
 extern const struct hb_indicator hb_indicators[];
