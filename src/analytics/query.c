@@ -137,6 +137,7 @@ struct view {
     int year;
     struct an_cell *cells; /* [entity][SLOTS] */
     uint8_t *supp;         /* [entity][SLOTS][tracker]: 0 shown, 1 fewer than 5, 2 hidden too */
+    int64_t (*pop)[4];     /* [entity]: inhabitants, 67+, 80+, KAD beds */
 };
 
 bool hb__an_protect(int n, const int *size, bool *hidden, int parent_size, bool *parent_hidden)
@@ -190,12 +191,43 @@ static bool protect(struct view *v, int t, int parent, struct scratch *x, int nk
 #undef SUPP
 }
 
+/* Inhabitants of a municipality in a year (all, 67+, 80+) and its KAD beds:
+ * that year's figures, else the nearest earlier year with figures, else the
+ * nearest later one. */
+static void muni_population(const struct an_muni *m, int year, int64_t out[4])
+{
+    int y = year - AN_YEAR0;
+    if (y < 0)
+        y = 0;
+    if (y >= AN_NYEARS)
+        y = AN_NYEARS - 1;
+    int found = -1;
+    for (int k = y; k >= 0 && found < 0; k--)
+        if (m->pop[k][0])
+            found = k;
+    for (int k = y + 1; k < AN_NYEARS && found < 0; k++)
+        if (m->pop[k][0])
+            found = k;
+    for (int i = 0; i < 3; i++)
+        out[i] = found >= 0 ? m->pop[found][i] : 0;
+    out[3] = m->kad_beds;
+}
+
 static void view_build(const struct hb_an *an, int year, struct view *v)
 {
     int ne = an->nmuni + an->nfs + 1, country = ne - 1;
     v->year = year;
     v->cells = hb_xcalloc((size_t)ne * SLOTS, sizeof(*v->cells));
     v->supp = hb_xcalloc((size_t)ne * SLOTS * HB_AN_NTRACKER, 1);
+    v->pop = hb_xcalloc((size_t)ne, sizeof(*v->pop));
+    for (int u = 0; u < an->nmuni; u++) {
+        int f = an->nmuni + an->muni[u].fs;
+        muni_population(&an->muni[u], year, v->pop[u]);
+        for (int i = 0; i < 4; i++) {
+            v->pop[f][i] += v->pop[u][i];
+            v->pop[country][i] += v->pop[u][i];
+        }
+    }
     for (int u = 0; u < an->nmuni; u++) {
         struct an_cell *row = &v->cells[(size_t)u * SLOTS];
         for (int m = 0; m < 12; m++) {
@@ -273,38 +305,7 @@ static void view_free(struct view *v)
 {
     free(v->cells);
     free(v->supp);
-}
-
-/* Population of an entity in a year: that year's figures, else the nearest
- * earlier year with figures, else the nearest later one. */
-static void population(const struct hb_an *an, int e, int year, struct hb_an_value *out)
-{
-    for (int u = 0; u < an->nmuni; u++) {
-        bool in = e == u || (e >= an->nmuni && e < an->nmuni + an->nfs &&
-                             an->muni[u].fs == e - an->nmuni) ||
-                  e == an->nmuni + an->nfs;
-        if (!in)
-            continue;
-        const struct an_muni *m = &an->muni[u];
-        int y = year - AN_YEAR0;
-        if (y < 0)
-            y = 0;
-        if (y >= AN_NYEARS)
-            y = AN_NYEARS - 1;
-        int found = -1;
-        for (int k = y; k >= 0 && found < 0; k--)
-            if (m->pop[k][0])
-                found = k;
-        for (int k = y + 1; k < AN_NYEARS && found < 0; k++)
-            if (m->pop[k][0])
-                found = k;
-        if (found >= 0) {
-            out->pop += m->pop[found][0];
-            out->pop67 += m->pop[found][1];
-            out->pop80 += m->pop[found][2];
-        }
-        out->kad_beds += m->kad_beds;
-    }
+    free(v->pop);
 }
 
 static int cmp_i32(const void *a, const void *b)
@@ -394,7 +395,11 @@ void hb_an_query(struct hb_an *an, const int *ents, int n, const struct hb_an_pe
                 o->patients[t] = v->cells[cell].tn[t];
                 o->suppressed[t] = v->supp[cell * HB_AN_NTRACKER + (size_t)t] != 0;
             }
-            population(an, ents[i], periods[p].year, o);
+            const int64_t *pop = v->pop[ents[i]];
+            o->pop = pop[0];
+            o->pop67 = pop[1];
+            o->pop80 = pop[2];
+            o->kad_beds = pop[3];
             int64_t from, to;
             hb_an_period_span(&periods[p], &from, &to);
             o->minutes = to - from;
