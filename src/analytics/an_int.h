@@ -40,7 +40,6 @@ struct an_fs {
 struct an_patient {
     int16_t muni;
     int32_t birth_day;
-    int32_t last_obs_month; /* absolute month of the latest vital signs counted */
     int64_t last_index_end; /* latest index discharge not yet readmitted, or -1 */
 };
 
@@ -83,14 +82,17 @@ struct hb_an {
     struct an_alert *alerts;
     int32_t nalerts, alert_cap;
     struct an_imap alert_ix, consult_ix;
+    struct an_imap observed; /* (patient index + 1) << 20 | month: months with vital signs */
     int64_t rate[AN_NYEARS];
     int64_t now;
     uint64_t generation;
     /* refresh state (load.c) */
     int64_t seen_change, seen_obs, seen_alert, seen_alert_event, seen_consult;
     int64_t case_day; /* the day open cases were last counted up to */
-    int64_t *applied; /* change-log seqs applied inside the window */
+    int64_t window_ms; /* how far back a refresh looks for late commits (load.c) */
+    int64_t *applied;  /* change-log seqs applied inside the window, oldest first */
     int napplied, applied_cap;
+    struct an_imap applied_ix; /* the same seqs, for skipping them */
 };
 
 /* A group whose total equals the sum of its n parts (size: patients in each;

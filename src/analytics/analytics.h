@@ -106,7 +106,8 @@ struct hb_an_case {
 };
 /* A discharge-ready case as it is now; replaces what it counted before. */
 void hb_an_case(struct hb_an *an, const struct hb_an_case *c);
-/* Vital signs of a patient at a time (local minutes). Per patient in time order. */
+/* Vital signs of a patient at a time (local minutes), in any order: each
+ * patient-month counts once. */
 void hb_an_observed(struct hb_an *an, int64_t patient_id, int64_t at);
 /* An alert as it is now: raised, and acknowledged (ack >= 0) and escalated. */
 void hb_an_alert(struct hb_an *an, int64_t id, int64_t patient_id, int64_t raised, int64_t ack,

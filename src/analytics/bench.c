@@ -116,6 +116,84 @@ static double dashboard(struct hb_an *an, const struct hb_an_period *p, int np, 
     return ms;
 }
 
+/* A refresh that finds one new stay and one new observation: both written in
+ * a transaction on the refresh's own connection, the refresh timed (the
+ * change-log scan, reading the stay, the new observations, alerts and
+ * co-consultations, applying them), then rolled back. Also the refresh that
+ * finds nothing new, as a server's thread runs it every few seconds. */
+static const char SQL_A_KAD[] = "SELECT id FROM org WHERE type = 'unit' AND unit_type = 'kad'";
+static const char SQL_NEW_STAY[] =
+    "INSERT INTO stay (id, patient_id, unit_id, start_at, version, bed_number, source)"
+    " VALUES (?, ?, ?, ?, 1, 1, 'home')";
+static const char SQL_NEW_OBS[] =
+    "INSERT INTO observation (id, patient_id, code, value, unit, effective_at, source, created_at,"
+    " num, kind) VALUES (?, ?, '8867-4', '72', '/min', ?, 'device', ?, 7200, 'pulse')";
+
+static int refresh_once(struct hb_db *db, struct hb_an *an, int64_t kad, int64_t patient,
+                        bool write, int64_t *us, struct hb_error *err)
+{
+    int rc = hb_db_exec(db, "BEGIN", err);
+    if (rc)
+        return rc;
+    int64_t now = hb_now_us(), stay = hb_id_new();
+    struct hb_stmt *st;
+    if (write && (rc = hb_db_stmt(db, SQL_NEW_STAY, &st, err)) == 0) {
+        hb_stmt_int(st, 1, stay);
+        hb_stmt_int(st, 2, patient);
+        hb_stmt_int(st, 3, kad);
+        hb_stmt_int(st, 4, now - 3600LL * 1000000);
+        rc = hb_stmt_run(st, err) < 0 ? -1 : 0;
+        if (rc == 0)
+            rc = hb_store_change(db, "Encounter", stay, 1, 0, "create", "{}", 2, err);
+        if (rc == 0 && (rc = hb_db_stmt(db, SQL_NEW_OBS, &st, err)) == 0) {
+            hb_stmt_int(st, 1, hb_id_new());
+            hb_stmt_int(st, 2, patient);
+            hb_stmt_int(st, 3, now);
+            hb_stmt_int(st, 4, now);
+            rc = hb_stmt_run(st, err) < 0 ? -1 : 0;
+        }
+    }
+    int64_t t0 = hb_monotonic_us();
+    uint64_t gen = hb_an_generation(an);
+    if (rc == 0)
+        rc = hb_an_refresh(db, an, err);
+    *us = hb_monotonic_us() - t0;
+    struct hb_error ignore = {0};
+    hb_db_exec(db, "ROLLBACK", &ignore);
+    if (rc == 0 && write && hb_an_generation(an) == gen)
+        rc = hb_fail(err, HB_INVALID, "refresh", "the refresh did not see the new stay");
+    return rc;
+}
+
+static int refresh_bench(struct hb_db *db, struct hb_an *an, int runs, double *write_us,
+                         double *idle_us, struct hb_error *err)
+{
+    int64_t kad = 0;
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_A_KAD, &st, err);
+    if (rc)
+        return rc;
+    if (hb_stmt_step(st, err) == 1)
+        kad = hb_stmt_col_int(st, 0);
+    hb_stmt_done(st);
+    if (!kad)
+        return hb_fail(err, HB_INVALID, "db", "no KAD unit to admit to");
+    int64_t *t = hb_xmalloc(sizeof(int64_t) * (size_t)runs);
+    size_t slot = 0;
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        for (int r = 0; r < runs && rc == 0; r++) {
+            while (slot < an->patient_ix.cap && !an->patient_ix.keys[slot])
+                slot++;
+            int64_t patient = slot < an->patient_ix.cap ? an->patient_ix.keys[slot++] : 0;
+            rc = refresh_once(db, an, kad, patient, pass == 0, &t[r], err);
+        }
+        if (rc == 0)
+            *(pass == 0 ? write_us : idle_us) = median_ms(t, runs) * 1000.0;
+    }
+    free(t);
+    return rc;
+}
+
 static int bench(struct hb_an *an, int year, int runs, double load_ms)
 {
     struct hb_an_period y = {.kind = HB_AN_YEAR, .year = year}, months[12], decade[120];
@@ -269,14 +347,17 @@ int hb_cmd_analytics(int argc, char **argv)
     double load_ms = (double)(hb_monotonic_us() - t0) / 1000.0;
     if (rc == 0 && !is_bench)
         rc = export_facts(db, an, dir, &err);
-    if (db)
-        hb_store_release(s, db);
     if (rc == 0 && is_bench) {
+        double write_us = 0, idle_us = 0;
         if (write_answers(an, (int)year, dir))
             rc = hb_fail(&err, HB_INVALID, "out", "cannot write to %s", dir);
-        else
-            rc = bench(an, (int)year, (int)runs, load_ms);
+        else if ((rc = bench(an, (int)year, (int)runs, load_ms)) == 0 &&
+                 (rc = refresh_bench(db, an, (int)runs, &write_us, &idle_us, &err)) == 0)
+            printf("engine refresh_new_stay_and_observation_us=%.0f refresh_nothing_new_us=%.0f\n",
+                   write_us, idle_us);
     }
+    if (db)
+        hb_store_release(s, db);
     hb_an_free(an);
     hb_store_free(s);
     if (rc)

@@ -133,6 +133,8 @@ void hb_an_free(struct hb_an *an)
     hb__imap_free(&an->case_ix);
     hb__imap_free(&an->alert_ix);
     hb__imap_free(&an->consult_ix);
+    hb__imap_free(&an->applied_ix);
+    hb__imap_free(&an->observed);
     free(an);
 }
 
@@ -255,7 +257,7 @@ void hb_an_add_patient(struct hb_an *an, int64_t id, int64_t muni_id, int32_t bi
                 hb_xrealloc(an->patients, (size_t)an->patient_cap * sizeof(*an->patients));
         }
         k = an->npatients++;
-        an->patients[k] = (struct an_patient){.last_obs_month = -1, .last_index_end = -1};
+        an->patients[k] = (struct an_patient){.last_index_end = -1};
         hb__imap_put(&an->patient_ix, id, k);
     }
     an->patients[k].muni = (int16_t)hb_an_muni_index(an, muni_id);
@@ -499,12 +501,14 @@ void hb_an_observed(struct hb_an *an, int64_t patient_id, int64_t at)
     int32_t k = hb__imap_get(&an->patient_ix, patient_id);
     if (k < 0)
         return;
-    struct an_patient *p = &an->patients[k];
     int month = hb__an_month(at);
-    if (month <= p->last_obs_month)
+    if (month < 0 || month >= (1 << 20))
         return;
-    p->last_obs_month = month;
-    add(an, p->muni, at, HB_AN_MON_PATIENTS, 1, HB_AN_T_MON, k);
+    int64_t key = ((int64_t)k + 1) << 20 | month;
+    if (hb__imap_get(&an->observed, key) >= 0)
+        return; /* this patient-month is counted; vital signs may come in any order */
+    hb__imap_put(&an->observed, key, 1);
+    add(an, an->patients[k].muni, at, HB_AN_MON_PATIENTS, 1, HB_AN_T_MON, k);
     an->generation++;
 }
 

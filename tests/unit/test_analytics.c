@@ -281,6 +281,12 @@ static void test_monitoring(void)
     struct hb_an_value jun = val(an, 0, "2026-06"), jul = val(an, 0, "2026-07");
     ok(jun.c[HB_AN_MON_PATIENTS] == 2 && jul.c[HB_AN_MON_PATIENTS] == 1,
        "patient 1 counts once in June and once in July");
+    /* A measurement from May reported after July's: May counts too, once. */
+    hb_an_observed(an, 1, at(2026, 5, 20, 8, 0));
+    hb_an_observed(an, 1, at(2026, 5, 21, 8, 0));
+    ok(val(an, 0, "2026-05").c[HB_AN_MON_PATIENTS] == 1 &&
+           val(an, 0, "2026-07").c[HB_AN_MON_PATIENTS] == 1,
+       "vital signs arriving late count in their own month, once");
     ok(jun.c[HB_AN_MON_ALERTS] == 4 && jun.c[HB_AN_MON_ACKED] == 3 &&
            jun.c[HB_AN_MON_ESCALATED] == 1,
        "four alerts, three acknowledged, one escalated");
