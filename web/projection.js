@@ -9,7 +9,7 @@ const fields = [
   ['shift', 'Sunnere aldring (år forskyvning innen sluttåret)', 0, 10, 0.5],
   ['efficiency', 'Effektivisering (% færre liggedøgn per år)', -5, 10, 0.1],
   ['collaboration', 'Samhandling, f.eks. PSHT og KAD (% færre liggedøgn per år)', -5, 10, 0.1],
-  ['occupancy', 'Målt belegg (%)', 50, 100, 1],
+  ['occupancy', 'Ønsket belegg (%)', 50, 100, 1],
 ];
 const scenarios = [
   { id: 'a', title: 'Scenario A: dagens praksis', values: { shift: 0, efficiency: 0, collaboration: 0, occupancy: 85 } },
@@ -90,7 +90,7 @@ export async function showProjection() {
         result.replaceChildren(
           el('p', { class: 'small muted' }, `Dagens bruk målt ${data.base.from.split('-').reverse().join('.')}–${data.base.to.split('-').reverse().join('.')}. `
             + `Forutsetninger: sunnere aldring ${nf(1).format(a.shiftYears)} år, effektivisering ${nf(1).format(a.efficiencyPct)} % og samhandling `
-            + `${nf(1).format(a.collaborationPct)} % per år, belegg ${nf(0).format(a.occupancyPct)} %.`),
+            + `${nf(1).format(a.collaborationPct)} % per år, ønsket belegg ${nf(0).format(a.occupancyPct)} %.`),
           el('div', { class: 'table-wrap' }, table(row)),
           el('p', {}, el('a', { class: 'csv', href: `/api/projections?${q}&format=csv`, download: 'framskriving.csv' }, 'Last ned som CSV')));
         drawCharts();

@@ -7,14 +7,13 @@ import { el, api, show } from './ui.js';
 export async function showHighUsers() {
   const data = await api('GET', '/api/high-users?limit=50');
   const head = el('tr', {}, el('th', { scope: 'col' }, 'Pasient'), el('th', { scope: 'col', class: 'num' }, 'Poeng'),
-    data.factors.map((f) => el('th', { scope: 'col', class: 'num', title: f.label }, f.label)),
-    el('th', { scope: 'col' }, 'Hvorfor'));
+    data.factors.map((f) => el('th', { scope: 'col', class: 'num', title: f.label }, f.label)));
   const rows = data.patients.map((p) => el('tr', { 'data-patient': p.patientId },
     el('th', { scope: 'row' }, el('a', { href: `#/pasient/${p.patientId}` }, p.name),
-      el('div', { class: 'small muted' }, `${p.age} år, ${p.municipality}`)),
+      el('div', { class: 'small muted' }, `${p.age} år, ${p.municipality}`),
+      el('div', { class: 'small reasons' }, p.reasons.join(', '))),
     el('td', { class: 'num' }, el('strong', {}, p.score)),
-    data.factors.map((f) => el('td', { class: 'num' }, p.points[f.code] || '')),
-    el('td', { class: 'small' }, p.reasons.join(', '))));
+    data.factors.map((f) => el('td', { class: p.points[f.code] ? 'num' : 'num muted' }, String(p.points[f.code] || 0)))));
   show(el('h1', { id: 'js-title' }, 'Pasienter som kan ha nytte av proaktiv oppfølging'),
     el('p', {}, 'Pasienter som ennå ikke har en felles plan med et team, rangert etter en risikoskår fra de siste 12 månedene i Helsebro. '
       + 'Hver faktor gir poeng (med et tak), så du ser hvorfor pasienten står på listen. '
