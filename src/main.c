@@ -101,18 +101,61 @@ static int cmd_seed(int argc, char **argv)
     return 0;
 }
 
-static int cmd_org(int argc, char **argv)
+static const struct hb_opt org_opts[] = {
+    {"db", "URL", "database: sqlite:PATH or postgresql://... (required)"},
+    {"unit", "UNIT_ID", "serves: the shared unit (see `org list`)"},
+    {"municipalities", "NR,NR,...",
+     "serves: kommunenummer of every municipality it serves; empty: only its owner"},
+    {NULL, NULL, NULL},
+};
+
+enum { MAX_SERVED = 64 };
+struct serves_ctx {
+    int64_t unit;
+    const char *nrs[MAX_SERVED];
+    int n;
+};
+
+static int serves_tx(struct hb_db *db, void *arg, struct hb_error *err)
 {
-    struct hb_cli cli;
-    if (hb_cli_parse(&cli, "org", "org list: one organisation or unit a line: id, type, name.",
-                     db_only, argc, argv))
-        return cli.exit_code;
-    if (cli.npositional != 1 || strcmp(cli.positional[0], "list") != 0)
-        return hb_cli_die("org: the subcommand is `org list`");
-    struct hb_store *s;
-    int applied;
-    if (open_db(&cli, "org", &s, &applied))
-        return 1;
+    struct serves_ctx *c = arg;
+    return hb_org_serves_set(db, c->unit, c->nrs, c->n, 0, err);
+}
+
+/* org serves --unit ID --municipalities NR,...: who a shared unit serves. */
+static int org_serves(const struct hb_cli *cli, struct hb_store *s)
+{
+    struct serves_ctx c = {0};
+    if (!hb_cli_get(cli, "unit", NULL))
+        return hb_cli_die("org serves: --unit is required (see `helsebro org list`)");
+    if (hb_cli_int(cli, "unit", 0, 1, INT64_MAX, &c.unit))
+        return 2;
+    char list[MAX_SERVED * 8];
+    const char *given = hb_cli_get(cli, "municipalities", "");
+    if (strlen(given) >= sizeof(list))
+        return hb_cli_die("org serves: --municipalities is too long (at most %d)", MAX_SERVED);
+    snprintf(list, sizeof(list), "%s", given);
+    for (char *p = list, *next; *p; p = next) {
+        next = p + strcspn(p, ",");
+        if (*next)
+            *next++ = '\0';
+        if (*p && c.n == MAX_SERVED)
+            return hb_cli_die("org serves: at most %d municipalities", MAX_SERVED);
+        if (*p)
+            c.nrs[c.n++] = p;
+    }
+    struct hb_error err = {0};
+    if (hb_store_write(s, serves_tx, &c, &err))
+        return hb_cli_die("org serves: %s", err.message);
+    if (c.n)
+        printf("Enheten betjener %d kommuner; sengene fordeles etter innbyggertall.\n", c.n);
+    else
+        printf("Enheten betjener bare kommunen som eier den.\n");
+    return 0;
+}
+
+static int org_list(struct hb_store *s)
+{
     struct hb_error err = {0};
     struct hb_db *db = hb_store_acquire(s, &err);
     struct hb_arena *a = hb_arena_new();
@@ -129,10 +172,31 @@ static int cmd_org(int argc, char **argv)
     }
     hb_arena_free(a);
     hb_store_release(s, db);
-    hb_store_free(s);
     if (rc)
         return hb_cli_die("org list: %s", err.message);
     return 0;
+}
+
+static int cmd_org(int argc, char **argv)
+{
+    struct hb_cli cli;
+    if (hb_cli_parse(&cli, "org",
+                     "org list: one organisation or unit a line: id, type, name.\n"
+                     "org serves --unit ID --municipalities NR,NR,...: the municipalities a\n"
+                     "shared unit (an inter-municipal KAD) serves; its beds count for each of\n"
+                     "them by their share of the inhabitants.",
+                     org_opts, argc, argv))
+        return cli.exit_code;
+    bool serves = cli.npositional == 1 && strcmp(cli.positional[0], "serves") == 0;
+    if (cli.npositional != 1 || (!serves && strcmp(cli.positional[0], "list") != 0))
+        return hb_cli_die("org: the subcommand is `org list` or `org serves`");
+    struct hb_store *s;
+    int applied;
+    if (open_db(&cli, "org", &s, &applied))
+        return 1;
+    int rc = serves ? org_serves(&cli, s) : org_list(s);
+    hb_store_free(s);
+    return rc;
 }
 
 static const struct hb_opt gen_flow_opts[] = {
@@ -476,7 +540,7 @@ static const struct {
     {"serve", hb_cmd_serve, "serve the web UI, JSON API and FHIR API"},
     {"migrate", cmd_migrate, "apply database migrations"},
     {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
-    {"org", cmd_org, "list organisations and units (org list)"},
+    {"org", cmd_org, "list organisations and units (org list), who a shared unit serves"},
     {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring, gen national)"},
     {"import", cmd_import, "import population figures, projections or survey results (import population|survey)"},
     {"analytics", hb_cmd_analytics, "benchmark the indicator engine, export its facts (analytics bench|export)"},

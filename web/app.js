@@ -435,18 +435,18 @@ async function renderCapacityTables() {
   const m = data.municipalityTotals;
   const muniTable = el('table', { id: 'capacity-municipalities' },
     el('thead', {}, el('tr', {}, el('th', {}, 'Kommune'), el('th', { class: 'num' }, 'Innbyggere'),
-      el('th', { class: 'num' }, 'KAD-norm (senger)'), el('th', { class: 'num' }, 'KAD-senger kommunen eier'),
+      el('th', { class: 'num' }, 'KAD-norm (senger)'), el('th', { class: 'num' }, 'KAD-senger (egne og andel av felles)'),
       el('th', { class: 'num' }, 'Innbyggere i KAD nå'))),
     el('tbody', {}, data.municipalities.map((x) => el('tr', {},
       el('td', {}, x.name), el('td', { class: 'num' }, fmt.format(x.population)),
-      el('td', { class: 'num' }, fmt1.format(x.normBeds)), el('td', { class: 'num' }, x.kadBeds),
+      el('td', { class: 'num' }, fmt1.format(x.normBeds)), el('td', { class: 'num' }, fmt1.format(x.kadBeds)),
       el('td', { class: 'num' }, x.kadResidentsNow)))),
     el('tfoot', {}, el('tr', {}, el('td', {}, 'Sum'), el('td', { class: 'num' }, fmt.format(m.population)),
-      el('td', { class: 'num' }, fmt1.format(m.normBeds)), el('td', { class: 'num' }, m.kadBeds),
+      el('td', { class: 'num' }, fmt1.format(m.normBeds)), el('td', { class: 'num' }, fmt1.format(m.kadBeds)),
       el('td', { class: 'num' }, m.kadResidentsNow))));
   holder.replaceChildren(unitTable,
     el('h2', {}, 'KAD mot normen: 1 seng per 7 000 innbyggere'),
-    el('p', { class: 'muted' }, 'KAD-senger telles hos kommunen som eier enheten; en interkommunal KAD tar også imot innbyggere fra nabokommunene.'),
+    el('p', { class: 'muted' }, 'KAD-senger telles hos kommunen som eier enheten. En interkommunal KAD fordeles på kommunene den betjener etter innbyggertall.'),
     muniTable);
   return data;
 }

@@ -29,7 +29,15 @@ struct an_muni {
     char *name;
     int fs;
     int64_t pop[AN_NYEARS][3]; /* all, 67+, 80+ */
-    int64_t kad_beds;
+};
+
+/* A KAD unit: its beds count for its owner, or are shared by the
+ * municipalities it serves by their inhabitants in each year. */
+struct an_kad {
+    int owner; /* municipality index, -1 when the owner is not one */
+    int beds;
+    int *served; /* municipality indexes */
+    int nserved;
 };
 
 struct an_fs {
@@ -67,6 +75,8 @@ struct hb_an {
     int nfs;
     struct an_muni *muni;
     int nmuni;
+    struct an_kad *kads;
+    int nkads;
     /* cells[(month - month0) * muni_cap + muni] */
     struct an_cell *cells;
     int muni_cap, month0, nmonths, month_cap;

@@ -80,7 +80,11 @@ int hb_an_add_muni(struct hb_an *an, int64_t id, const char *nr, const char *nam
 int hb_an_muni_index(const struct hb_an *an, int64_t id); /* -1 when unknown */
 /* Inhabitants of a municipality in a year and age band (lowest age of the band). */
 void hb_an_add_population(struct hb_an *an, int64_t muni_id, int year, int age_lo, int64_t n);
-void hb_an_add_kad_beds(struct hb_an *an, int64_t muni_id, int beds);
+/* A KAD unit of owner_id with beds; when it serves several municipalities
+ * (served_ids, n), its beds count for each by its share of their inhabitants
+ * in the year asked about. Unknown municipalities are left out. */
+void hb_an_add_kad_unit(struct hb_an *an, int64_t owner_id, int beds, const int64_t *served_ids,
+                        int n);
 /* A patient: residence and birth day (days since 1970). Again: updates them. */
 void hb_an_add_patient(struct hb_an *an, int64_t id, int64_t muni_id, int32_t birth_day);
 
@@ -153,7 +157,8 @@ struct hb_an_value {
     int64_t c[HB_AN_NCOUNTER];
     uint8_t patients[HB_AN_NTRACKER];
     bool suppressed[HB_AN_NTRACKER];
-    int64_t pop, pop67, pop80, kad_beds;
+    int64_t pop, pop67, pop80;
+    double kad_beds; /* owned, or this entity's share of shared units */
     int64_t minutes; /* length of the period */
     double ack_median_min; /* median minutes to acknowledge; < 0 when none */
 };

@@ -120,6 +120,9 @@ void hb_an_free(struct hb_an *an)
         free(an->muni[i].name);
     for (int i = 0; i < an->nfs; i++)
         free(an->fs[i].name);
+    for (int i = 0; i < an->nkads; i++)
+        free(an->kads[i].served);
+    free(an->kads);
     free(an->muni);
     free(an->fs);
     free(an->cells);
@@ -239,11 +242,18 @@ void hb_an_add_population(struct hb_an *an, int64_t muni_id, int year, int age_l
     an->generation++;
 }
 
-void hb_an_add_kad_beds(struct hb_an *an, int64_t muni_id, int beds)
+void hb_an_add_kad_unit(struct hb_an *an, int64_t owner_id, int beds, const int64_t *served_ids,
+                        int n)
 {
-    int i = hb_an_muni_index(an, muni_id);
-    if (i >= 0)
-        an->muni[i].kad_beds += beds;
+    an->kads = hb_xrealloc(an->kads, (size_t)(an->nkads + 1) * sizeof(*an->kads));
+    struct an_kad *k = &an->kads[an->nkads++];
+    *k = (struct an_kad){.owner = hb_an_muni_index(an, owner_id), .beds = beds};
+    k->served = n > 0 ? hb_xmalloc(sizeof(int) * (size_t)n) : NULL;
+    for (int i = 0; i < n; i++) {
+        int m = hb_an_muni_index(an, served_ids[i]);
+        if (m >= 0)
+            k->served[k->nserved++] = m;
+    }
     an->generation++;
 }
 

@@ -12,7 +12,7 @@
 const struct hb_indicator hb_indicators[] = {
     {"kad_beds_per_7000", "KAD", "KAD-senger per 7 000 innbyggere", "senger",
      "Senger i kommunale akutte døgnenheter (KAD/ØHD) per 7 000 innbyggere.",
-     "Senger i KAD-enheter kommunen eier (nå) × 7 000", "Innbyggere (SSB, perioden eller siste år før)",
+     "KAD-senger kommunen eier, eller dens andel etter innbyggertall av en interkommunal KAD (nå), × 7 000", "Innbyggere (SSB, perioden eller siste år før)",
      "Enhetsregisteret i Helsebro (org.beds), befolkning", "Minst 1 seng per 7 000 innbyggere",
      2, HB_NORM_AT_LEAST, 1, 0, 0.8, 0, -1, -1, HB_SRC_ENGINE, NULL, NULL,
      F(KAD_BEDS, 1, POP, 7000)},
@@ -212,7 +212,7 @@ static double quantity(const struct hb_an_value *v, int q)
 {
     switch (q) {
     case HB_Q_KAD_BEDS:
-        return (double)v->kad_beds;
+        return v->kad_beds;
     case HB_Q_POP:
         return (double)v->pop;
     case HB_Q_POP67:
@@ -220,7 +220,7 @@ static double quantity(const struct hb_an_value *v, int q)
     case HB_Q_POP80:
         return (double)v->pop80;
     case HB_Q_BED_CAPACITY:
-        return (double)v->kad_beds * (double)v->minutes;
+        return v->kad_beds * (double)v->minutes;
     case HB_Q_ACK_MEDIAN:
         return v->ack_median_min;
     default:

@@ -20,6 +20,7 @@
 #include "../core/core.h"
 #include "../discharge/discharge.h"
 #include "../discharge/payment.h"
+#include "../org/org.h"
 
 #include "../core/banned.h"
 
@@ -98,10 +99,22 @@ static void pop_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
                          hb_stmt_col_int(st, 3));
 }
 
-static void beds_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
+/* The KAD units, their beds and whom they serve, replacing those known. */
+static int load_kads(struct hb_db *db, struct hb_an *an, struct hb_error *err)
 {
-    (void)ctx;
-    hb_an_add_kad_beds(an, hb_stmt_col_int(st, 0), (int)hb_stmt_col_int(st, 1));
+    struct hb_arena *a = hb_arena_new();
+    struct hb_kad_unit *u;
+    int n;
+    int rc = hb_org_kad_units(db, a, &u, &n, err);
+    if (rc == 0) {
+        for (int i = 0; i < an->nkads; i++)
+            free(an->kads[i].served);
+        an->nkads = 0;
+        for (int i = 0; i < n; i++)
+            hb_an_add_kad_unit(an, u[i].owner_id, u[i].beds, u[i].served, u[i].nserved);
+    }
+    hb_arena_free(a);
+    return rc;
 }
 
 static void rate_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
@@ -214,8 +227,6 @@ static const char SQL_FS[] = "SELECT id, name FROM org WHERE type = 'helsefelles
 static const char SQL_MUNI[] = "SELECT id, kommunenummer, name, COALESCE(parent_id, 0) FROM org"
                                " WHERE type = 'municipality' ORDER BY kommunenummer";
 static const char SQL_POP[] = "SELECT municipality_id, year, age_band, count FROM population";
-static const char SQL_BEDS[] = "SELECT parent_id, COALESCE(beds, 0) FROM org"
-                               " WHERE type = 'unit' AND unit_type = 'kad'";
 static const char SQL_RATES[] = "SELECT year, nok_per_day FROM discharge_rate";
 static const char SQL_PATIENTS[] = "SELECT id, COALESCE(municipality_id, 0), birth_date FROM patient";
 #define STAY_COLS                                                                         \
@@ -271,7 +282,7 @@ static int load_all(struct hb_db *db, struct hb_an *an, struct hb_error *err)
         (rc = rows(db, SQL_FS, NULL, fs_row, an, NULL, err)) ||
         (rc = rows(db, SQL_MUNI, NULL, muni_row, an, NULL, err)) ||
         (rc = rows(db, SQL_POP, NULL, pop_row, an, NULL, err)) ||
-        (rc = rows(db, SQL_BEDS, NULL, beds_row, an, NULL, err)) ||
+        (rc = load_kads(db, an, err)) ||
         (rc = rows(db, SQL_RATES, NULL, rate_row, an, NULL, err)) ||
         (rc = rows(db, SQL_PATIENTS, NULL, patient_row, an, NULL, err)) ||
         (rc = rows(db, SQL_STAYS, NULL, stay_row, an, NULL, err)) ||
@@ -341,6 +352,7 @@ static void change_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
     int64_t kind = is(rt, "Patient", NULL, NULL)              ? 0
                    : is(rt, "Encounter", NULL, NULL)          ? 1
                    : is(rt, "DischargeReadyCase", NULL, NULL) ? 2
+                   : is(rt, "Location", "UnitServes", NULL)   ? 3 /* beds or catchment */
                                                               : -1;
     if (kind < 0)
         return;
@@ -392,9 +404,12 @@ int hb_an_refresh(struct hb_db *db, struct hb_an *an, struct hb_error *err)
     const int64_t window_id = an->window_ms << 22; /* ids are ms << 22 */
     int64_t from = an->seen_change - window_id;
     int rc = rows(db, SQL_CHANGES, &from, change_row, an, &c, err);
+    bool kads = false; /* a unit's beds or catchment changed: read the KAD units again */
     for (int i = 0; rc == 0 && i < c.ntodo; i++) {
         const int64_t *t = &c.todo[i * 4];
-        if ((rc = apply_change(db, an, t, today, err)))
+        if (t[1] == 3)
+            kads = true;
+        else if ((rc = apply_change(db, an, t, today, err)))
             break;
         if (t[0] > an->seen_change)
             an->seen_change = t[0];
@@ -406,6 +421,8 @@ int hb_an_refresh(struct hb_db *db, struct hb_an *an, struct hb_error *err)
         hb__imap_put(&an->applied_ix, t[0], 1);
     }
     free(c.todo);
+    if (rc == 0 && kads)
+        rc = load_kads(db, an, err);
     if (rc)
         return rc;
     /* Forget applied seqs that fell out of the window. */

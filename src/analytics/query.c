@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/core.h"
+#include "../org/org.h"
 
 #include "../core/banned.h"
 
@@ -137,7 +138,8 @@ struct view {
     int year;
     struct an_cell *cells; /* [entity][SLOTS] */
     uint8_t *supp;         /* [entity][SLOTS][tracker]: 0 shown, 1 fewer than 5, 2 hidden too */
-    int64_t (*pop)[4];     /* [entity]: inhabitants, 67+, 80+, KAD beds */
+    int64_t (*pop)[3];     /* [entity]: inhabitants, 67+, 80+ */
+    double *beds;          /* [entity]: KAD beds owned or shared */
 };
 
 bool hb__an_protect(int n, const int *size, bool *hidden, int parent_size, bool *parent_hidden)
@@ -191,10 +193,10 @@ static bool protect(struct view *v, int t, int parent, struct scratch *x, int nk
 #undef SUPP
 }
 
-/* Inhabitants of a municipality in a year (all, 67+, 80+) and its KAD beds:
- * that year's figures, else the nearest earlier year with figures, else the
- * nearest later one. */
-static void muni_population(const struct an_muni *m, int year, int64_t out[4])
+/* Inhabitants of a municipality in a year (all, 67+, 80+): that year's
+ * figures, else the nearest earlier year with figures, else the nearest
+ * later one. */
+static void muni_population(const struct an_muni *m, int year, int64_t out[3])
 {
     int y = year - AN_YEAR0;
     if (y < 0)
@@ -210,7 +212,26 @@ static void muni_population(const struct an_muni *m, int year, int64_t out[4])
             found = k;
     for (int i = 0; i < 3; i++)
         out[i] = found >= 0 ? m->pop[found][i] : 0;
-    out[3] = m->kad_beds;
+}
+
+/* KAD beds of each municipality in the view's year: a unit's own, or its
+ * share of the units serving several (hb_org_bed_share). */
+static void kad_beds(const struct hb_an *an, struct view *v)
+{
+    for (int i = 0; i < an->nkads; i++) {
+        const struct an_kad *k = &an->kads[i];
+        if (!k->nserved) {
+            if (k->owner >= 0)
+                v->beds[k->owner] += k->beds;
+            continue;
+        }
+        int64_t served_pop = 0;
+        for (int j = 0; j < k->nserved; j++)
+            served_pop += v->pop[k->served[j]][0];
+        for (int j = 0; j < k->nserved; j++)
+            v->beds[k->served[j]] +=
+                hb_org_bed_share(k->beds, v->pop[k->served[j]][0], served_pop, k->nserved);
+    }
 }
 
 static void view_build(const struct hb_an *an, int year, struct view *v)
@@ -220,13 +241,18 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
     v->cells = hb_xcalloc((size_t)ne * SLOTS, sizeof(*v->cells));
     v->supp = hb_xcalloc((size_t)ne * SLOTS * HB_AN_NTRACKER, 1);
     v->pop = hb_xcalloc((size_t)ne, sizeof(*v->pop));
+    v->beds = hb_xcalloc((size_t)ne, sizeof(*v->beds));
+    for (int u = 0; u < an->nmuni; u++)
+        muni_population(&an->muni[u], year, v->pop[u]);
+    kad_beds(an, v);
     for (int u = 0; u < an->nmuni; u++) {
         int f = an->nmuni + an->muni[u].fs;
-        muni_population(&an->muni[u], year, v->pop[u]);
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             v->pop[f][i] += v->pop[u][i];
             v->pop[country][i] += v->pop[u][i];
         }
+        v->beds[f] += v->beds[u];
+        v->beds[country] += v->beds[u];
     }
     for (int u = 0; u < an->nmuni; u++) {
         struct an_cell *row = &v->cells[(size_t)u * SLOTS];
@@ -306,6 +332,7 @@ static void view_free(struct view *v)
     free(v->cells);
     free(v->supp);
     free(v->pop);
+    free(v->beds);
 }
 
 static int cmp_i32(const void *a, const void *b)
@@ -399,7 +426,7 @@ void hb_an_query(struct hb_an *an, const int *ents, int n, const struct hb_an_pe
             o->pop = pop[0];
             o->pop67 = pop[1];
             o->pop80 = pop[2];
-            o->kad_beds = pop[3];
+            o->kad_beds = v->beds[ents[i]];
             int64_t from, to;
             hb_an_period_span(&periods[p], &from, &to);
             o->minutes = to - from;

@@ -307,6 +307,35 @@ static json_t *unit_json(struct hb_stmt *st, json_t *codes, struct hb_arena *a, 
                      "version", (json_int_t)hb_stmt_col_int(st, 9), "capabilities", caps);
 }
 
+/* KAD beds per municipality id into beds (numbers): a unit's own for its
+ * owning municipality, or its share by inhabitants (pop, as from
+ * hb_org_population) when it serves several. */
+static int count_kad_beds(struct hb_db *db, struct hb_arena *arena, json_t *pop, json_t *beds,
+                          struct hb_error *err)
+{
+    struct hb_kad_unit *u;
+    int n;
+    int rc = hb_org_kad_units(db, arena, &u, &n, err);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        const int64_t *who = u[i].nserved ? u[i].served : &u[i].owner_id;
+        int nwho = u[i].nserved ? u[i].nserved : 1;
+        json_int_t served_pop = 0;
+        for (int j = 0; j < nwho; j++)
+            served_pop += json_integer_value(
+                json_object_get(json_object_get(pop, id_str(arena, who[j])), "total"));
+        for (int j = 0; j < nwho; j++) {
+            const char *id = id_str(arena, who[j]);
+            json_int_t people =
+                json_integer_value(json_object_get(json_object_get(pop, id), "total"));
+            double share = u[i].nserved ? hb_org_bed_share(u[i].beds, people, served_pop, nwho)
+                                        : u[i].beds;
+            json_object_set_new(beds, id,
+                                json_real(json_number_value(json_object_get(beds, id)) + share));
+        }
+    }
+    return rc;
+}
+
 int hb_flow_capacity(struct hb_db *db, struct hb_arena *arena, json_t **out,
                      struct hb_error *err)
 {
@@ -319,7 +348,7 @@ int hb_flow_capacity(struct hb_db *db, struct hb_arena *arena, json_t **out,
         goto out;
     struct hb_stmt *st;
     int beds_total = 0, occupied_total = 0, free_total = 0;
-    json_t *kad_beds = json_object(); /* municipality id -> KAD beds it owns */
+    json_t *kad_beds = json_object(); /* municipality id -> KAD beds, own or shared */
     json_t *none = json_array();      /* the codes of a unit without any */
     if ((rc = hb_db_stmt(db, SQL_CAP_UNITS, &st, err)))
         goto out_kad;
@@ -331,31 +360,24 @@ int hb_flow_capacity(struct hb_db *db, struct hb_arena *arena, json_t **out,
         beds_total += beds;
         occupied_total += occupied;
         free_total += occupied < beds ? beds - occupied : 0;
-        const char *type = hb_stmt_col(st, 2, NULL);
-        const char *owner_type = hb_stmt_col(st, 7, NULL);
-        if (type && strcmp(type, "kad") == 0 && owner_type &&
-            strcmp(owner_type, "municipality") == 0) {
-            const char *owner = id_str(arena, hb_stmt_col_int(st, 5));
-            json_int_t had = json_integer_value(json_object_get(kad_beds, owner));
-            json_object_set_new(kad_beds, owner, json_integer(had + beds));
-        }
     }
     hb_stmt_done(st);
-    if (rc < 0)
+    if (rc < 0 || (rc = count_kad_beds(db, arena, pop, kad_beds, err)))
         goto out_kad;
-    json_int_t pop_total = 0, kad_total = 0, res_total = 0;
+    json_int_t pop_total = 0, res_total = 0;
+    double kad_total = 0;
     if ((rc = hb_db_stmt(db, SQL_CAP_MUNIS, &st, err)))
         goto out_kad;
     while ((rc = hb_stmt_step(st, err)) == 1) {
         const char *id = id_str(arena, hb_stmt_col_int(st, 0));
         json_int_t people = json_integer_value(json_object_get(json_object_get(pop, id), "total"));
-        json_int_t kad = json_integer_value(json_object_get(kad_beds, id));
+        double kad = json_number_value(json_object_get(kad_beds, id));
         json_int_t residents = json_integer_value(json_object_get(kad_res, id));
         pop_total += people;
         kad_total += kad;
         res_total += residents;
         json_array_append_new(
-            munis, json_pack("{s:s,s:s,s:s?,s:I,s:f,s:I,s:I}", "id", id, "name",
+            munis, json_pack("{s:s,s:s,s:s?,s:I,s:f,s:f,s:I}", "id", id, "name",
                              hb_stmt_col(st, 1, NULL), "kommunenummer", hb_stmt_col(st, 2, NULL),
                              "population", people, "normBeds", (double)people / 7000.0,
                              "kadBeds", kad, "kadResidentsNow", residents));
@@ -364,7 +386,7 @@ int hb_flow_capacity(struct hb_db *db, struct hb_arena *arena, json_t **out,
     if (rc < 0)
         goto out_kad;
     rc = 0;
-    *out = json_pack("{s:o,s:{s:i,s:i,s:i},s:o,s:{s:I,s:f,s:I,s:I},s:o}", "units", units,
+    *out = json_pack("{s:o,s:{s:i,s:i,s:i},s:o,s:{s:I,s:f,s:f,s:I},s:o}", "units", units,
                      "totals", "beds", beds_total, "occupied", occupied_total, "free", free_total,
                      "municipalities", munis, "municipalityTotals", "population", pop_total,
                      "normBeds", (double)pop_total / 7000.0, "kadBeds", kad_total,

@@ -191,9 +191,10 @@ int hb_org_list(struct hb_db *db, const struct hb_org_query *q, struct hb_arena 
 
 static const char SQL_POP_TOTALS[] =
     "SELECT municipality_id, year, SUM(count), SUM(CASE WHEN age_band IN ('80-89', '90+')"
-    " THEN count ELSE 0 END) FROM population"
-    " WHERE year = COALESCE((SELECT MAX(year) FROM population WHERE year <= ?),"
-    " (SELECT MIN(year) FROM population)) GROUP BY municipality_id, year";
+    " THEN count ELSE 0 END) FROM population p WHERE year = COALESCE("
+    "(SELECT MAX(year) FROM population q WHERE q.municipality_id = p.municipality_id"
+    " AND q.year <= ?), (SELECT MIN(year) FROM population q"
+    " WHERE q.municipality_id = p.municipality_id)) GROUP BY municipality_id, year";
 
 int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err)
 {

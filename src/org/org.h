@@ -70,13 +70,36 @@ struct hb_pop_import {
  * line number when a line cannot be read; nothing is stored then. */
 int hb_org_population_import(struct hb_db *db, const char *csv, size_t len,
                              struct hb_pop_import *res, struct hb_error *err);
-/* Population of each municipality in the latest year up to this one (a
- * projection's later years are left out): a new JSON object keyed
+/* Population of each municipality in its latest year up to this one (a
+ * projection's later years are left out; a municipality with only later
+ * figures shows its earliest): a new JSON object keyed
  * by municipality id, each {"year", "total", "age80"}. */
 int hb_org_population(struct hb_db *db, json_t **out, struct hb_error *err);
 /* The organisation overview for the UI: municipalities with population in the
  * latest year and their units, hospitals with their wards, GP offices. */
 int hb_org_overview(struct hb_db *db, struct hb_arena *arena, json_t **out, struct hb_error *err);
+
+/* ---- shared units (catchment.c) ---- */
+/* A KAD unit, its beds and who they count for. */
+struct hb_kad_unit {
+    int64_t id, owner_id; /* owner: the unit's parent, normally a municipality */
+    int beds;
+    const int64_t *served; /* the municipalities it serves, ascending; none: the owner */
+    int nserved;
+};
+/* Every KAD unit with the municipalities it serves; arrays in arena. */
+int hb_org_kad_units(struct hb_db *db, struct hb_arena *arena, struct hb_kad_unit **out, int *n,
+                     struct hb_error *err);
+/* The beds of a unit serving several municipalities that count for one of
+ * them: beds x its inhabitants / the inhabitants of all it serves, or an
+ * equal share when none of them has figures. */
+double hb_org_bed_share(int beds, int64_t pop, int64_t served_pop, int nserved);
+/* Sets the municipalities (by kommunenummer, n of them; none: only its
+ * owner) a unit serves, inside a write, with a change record (rtype
+ * UnitServes). HB_NOT_FOUND naming "unit" or "municipality" when one is
+ * unknown; nothing is changed then. */
+int hb_org_serves_set(struct hb_db *db, int64_t unit_id, const char *const *nrs, int n,
+                      int64_t user_id, struct hb_error *err);
 
 /* FHIR Organization (non-units) or Location (units) for o. New reference. */
 json_t *hb_org_fhir(const struct hb_org *o);

@@ -130,6 +130,13 @@ static int orgs_tx(struct hb_db *db, void *arg, struct hb_error *err)
                                    err));
     TRY(add(db, &d->kad, "unit", "kad", "KAD Region Nordhordland Helsehus", d->muni[0], NULL,
             NULL, "Knarvik", 8, err));
+    {
+        /* The KAD in Knarvik is inter-municipal: it serves the whole region. */
+        const char *nrs[N_MUNI];
+        for (int i = 0; i < N_MUNI; i++)
+            nrs[i] = municipalities[i].nr;
+        TRY(hb_org_serves_set(db, d->kad, nrs, N_MUNI, 0, err));
+    }
     /* A joint unit (model B) shared by the trust and the municipalities. */
     TRY(add(db, &d->joint, "unit", "joint-unit", "Felles akuttenhet Nordhordland",
             d->hf_fellesskap, NULL, NULL, "Knarvik", 6, err));

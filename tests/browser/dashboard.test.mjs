@@ -23,10 +23,12 @@ test('the secretariat sees, sorts, compares and downloads the indicators', async
   await alver.waitFor();
   const rowCount = await page.locator('#dash-table tbody tr').count();
   assert.equal(rowCount, 8, 'the eight municipalities');
-  // Alver hosts the KAD: 8 beds for about 30,000 inhabitants, green.
+  // The KAD in Knarvik serves all eight municipalities: each has its share
+  // by inhabitants, so each shows the region's 8 beds per 50,000: 1,12, green.
   const beds = alver.locator('td').nth(0);
   assert.match(await beds.getAttribute('class'), /st-green/);
-  assert.match(await beds.innerText(), /^1,85/);
+  assert.match(await beds.innerText(), /^1,12/);
+  assert.match(await page.locator('#dash-table tr[data-entity="4629"] td').nth(0).innerText(), /^1,12/);
   // The smallest municipalities have too few patients: "<5", never a number.
   const modalen = page.locator('#dash-table tr[data-entity="4629"]');
   assert.match(await modalen.innerText(), /<5|–/);
@@ -44,7 +46,7 @@ test('the secretariat sees, sorts, compares and downloads the indicators', async
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Last ned som CSV' }).click()]);
   const csv = readFileSync(await download.path(), 'utf8');
   assert.match(csv, /^\uFEFFKommunenummer;Navn;Periode;/);
-  assert.match(csv, new RegExp(`4631;"Alver";${year};1,85;`));
+  assert.match(csv, new RegExp(`4631;"Alver";${year};1,12;`));
   // Compare every municipality on one indicator.
   await page.locator('th', { hasText: 'KAD-senger per 7 000' }).getByRole('link', { name: 'Sammenlign' }).click();
   await page.getByRole('heading', { name: /KAD-senger per 7 000 innbyggere: alle kommuner/ }).waitFor();

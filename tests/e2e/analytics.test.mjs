@@ -334,3 +334,34 @@ test('drill-down: the stays behind a number, only patients with a relation, audi
     assert.equal(bad.json.error.field, field, q);
   }
 });
+
+test('an inter-municipal KAD counts for each municipality it serves, by inhabitants', async () => {
+  const beds = async (who) => (await cell(analyst, 'period=2025', who, 'kad_beds_per_7000')).value;
+  const waitFor = async (want, what) => {
+    for (let i = 0; i < 50; i++) {
+      if (await beds('9901') === want[0] && await beds('9902') === want[1]) return;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.fail(`not within 10 s: ${what}`);
+  };
+  const serves = (nrs) => cli(['org', 'serves', '--db', db.url, '--unit', '22', '--municipalities', nrs]);
+  // An unknown municipality: refused, named, nothing changed.
+  const bad = serves('9901,9999');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /Ukjent kommunenummer: 9999/);
+  assert.equal(Number(db.query('SELECT COUNT(*) FROM unit_serves')), 0);
+  assert.notEqual(cli(['org', 'serves', '--db', db.url, '--unit', '99999']).status, 0, 'an unknown unit');
+  // 6 beds for Aby (7,000) and Bby (3,500): 4 and 2 beds, 4 per 7,000 each.
+  assert.equal(serves('9901,9902').status, 0);
+  await waitFor([4, 4], 'both at the region\'s 4 per 7,000');
+  assert.deepEqual(await cell(analyst, 'period=2025', 'helsefellesskap', 'kad_beds_per_7000'), { value: 4, status: 'green' });
+  // 12 bed-days in Aby's share of 4 beds over the 90 days of the quarter.
+  assert.deepEqual(await cell(analyst, 'period=2025-Q1', '9901', 'kad_occupancy'), { value: 3.3 });
+  const capacity = await analyst.get('/api/capacity');
+  assert.deepEqual(capacity.json.municipalities.map((m) => [m.kommunenummer, m.kadBeds]).sort(), [['9901', 4], ['9902', 2]]);
+  const history = db.query("SELECT resource FROM change_log WHERE rtype = 'UnitServes' AND rid = 22 ORDER BY version");
+  assert.match(history, /"municipalities":\["9901","9902"\]/);
+  // Back to its owner alone.
+  assert.equal(serves('').status, 0);
+  await waitFor([6, 0], 'Aby owns them all again');
+});

@@ -38,7 +38,7 @@ static struct hb_an *world(void)
     hb_an_add_population(an, A, 2026, 80, 500);
     hb_an_add_population(an, B, 2026, 18, 14000);
     hb_an_add_population(an, C, 2026, 18, 3500);
-    hb_an_add_kad_beds(an, A, 2);
+    hb_an_add_kad_unit(an, A, 2, NULL, 0);
     for (int i = 1; i <= 9; i++)
         hb_an_add_patient(an, i, i <= 6 ? A : i <= 8 ? B : C, birth(i == 1 ? 1940 : 1975));
     return an;
@@ -306,6 +306,31 @@ static void test_monitoring(void)
     hb_an_free(an);
 }
 
+static void test_shared_kad(void)
+{
+    subtest("a shared KAD counts for each municipality it serves by its inhabitants");
+    struct hb_an *an = world();
+    /* 7 beds serving A (7,000) and B (14,000): 7 x 7,000 / 21,000 = 2 1/3 for
+     * A, 4 2/3 for B; with A's own 2 beds A has 4 1/3; C has none. */
+    const int64_t served[] = {A, B, 999};
+    hb_an_add_kad_unit(an, B, 7, served, 3);
+    struct hb_an_value a = val(an, 0, "2026"), b = val(an, 1, "2026"), c = val(an, 2, "2026"),
+                       fs = val(an, 3, "2026");
+    ok(near(a.kad_beds, 2 + 7.0 / 3) && near(b.kad_beds, 14.0 / 3) && near(c.kad_beds, 0),
+       "A %g, B %g, C %g beds", a.kad_beds, b.kad_beds, c.kad_beds);
+    ok(near(fs.kad_beds, 9), "the helsefellesskap has all 9 beds: %g", fs.kad_beds);
+    struct hb_ind_result r = ind(an, 1, "2026", "kad_beds_per_7000");
+    ok(near(r.value, 14.0 / 3 * 7000 / 14000) && r.status == HB_STATUS_GREEN,
+       "B: 2 1/3 beds per 7,000, within the norm: %g", r.value);
+    /* B grows to 28,000 by 2030: its share grows with it (7 x 28/35). */
+    hb_an_add_population(an, A, 2030, 0, 7000);
+    hb_an_add_population(an, B, 2030, 0, 28000);
+    hb_an_add_population(an, C, 2030, 0, 3500);
+    b = val(an, 1, "2030");
+    ok(near(b.kad_beds, 7.0 * 28 / 35), "B in 2030: %g", b.kad_beds);
+    hb_an_free(an);
+}
+
 static void test_open_and_consult(void)
 {
     subtest("open stays count up to now; co-consultations count once");
@@ -452,6 +477,7 @@ int main(void)
     test_readmission();
     test_discharge_ready();
     test_monitoring();
+    test_shared_kad();
     test_open_and_consult();
     test_many_munis();
     test_imap();
