@@ -30,6 +30,7 @@ if [ ! -f "$DATA/national.db" ]; then
     "$HB" gen national --db "sqlite:$DATA/national.db.tmp" --scale "$SCALE" --years "$YEARS" 2>/dev/null
     mv "$DATA/national.db.tmp" "$DATA/national.db"
 fi
+"$HB" migrate --db "sqlite:$DATA/national.db" >/dev/null
 if [ ! -f "$DATA/stays.csv" ]; then
     "$HB" analytics export --db "sqlite:$DATA/national.db" --out "$DATA"
 fi
@@ -68,19 +69,19 @@ CREATE INDEX stays_patient ON stays (patient, start_min);
 ANALYZE;
 SQL
 fi
-run_sqlite() { # name sql
+run_sqlite() { # name sql: the median time, and the CLI's peak memory after the query
     best=""
     for _ in $(seq 1 "$RUNS"); do
-        t=$( { printf '.timer on\n.headers on\n.mode csv\n.once %s\n%s;\n' "$OUT/sqlite-$1.csv" "$2" | sqlite3 "$S"; } \
-            | awk '/Run Time/ { print $4 * 1000 }')
-        best="$best $t"
+        out=$(printf '.timer on\n.headers on\n.mode csv\n.once %s\n%s;\n.shell grep VmHWM /proc/$PPID/status\n' \
+            "$OUT/sqlite-$1.csv" "$2" | sqlite3 "$S")
+        best="$best $(echo "$out" | awk '/Run Time/ { print $4 * 1000 }')"
+        rss=$(echo "$out" | awk '/VmHWM/ { printf "%.1f", $2 / 1024 }')
     done
-    echo "sqlite $1_ms=$(echo $best | tr ' ' '\n' | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
+    echo "sqlite $1_ms=$(echo $best | tr ' ' '\n' | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p") peak_rss_mib=$rss"
 }
 queries sqlite "$A" "$B" | while IFS="$(printf '\t')" read -r name sql; do run_sqlite "$name" "$sql"; done
 queries sqlite "$A10" "$B" | grep '^readmissions' | while IFS="$(printf '\t')" read -r name sql; do
     run_sqlite readmissions_10y "$sql"; done
-echo "sqlite peak_rss_mib=$(printf '.shell grep VmHWM /proc/$PPID/status\n' | sqlite3 "$S" | awk '{ printf "%.1f", $2 / 1024 }') (CLI without a query)"
 
 echo "== postgresql $(psql --version | awk '{ print $3 }')"
 pg_start >/dev/null
@@ -96,16 +97,19 @@ CREATE INDEX stays_start_month ON stays (start_month);
 CREATE INDEX stays_end_month ON stays (end_month);
 CREATE INDEX stays_unit ON stays (unit, start_min);
 CREATE INDEX stays_patient ON stays (patient, start_min);
-VACUUM ANALYZE;
+VACUUM ANALYZE stays;
+VACUUM ANALYZE months;
 SQL
-run_pg() { # name sql
+run_pg() { # name sql: the median time, and the peak memory of the backend that ran it
     best=""
     for _ in $(seq 1 "$RUNS"); do
-        t=$(printf '\\timing on\n\\o %s\n%s;\n' "$OUT/postgres-$1.raw" "$2" | psql -q -A -F, "$P" | awk '/^Time:/ { print $2 }')
-        best="$best $t"
+        out=$(printf 'SELECT pg_backend_pid() AS pid \\gset\n\\timing on\n\\o %s\n%s;\n\\o\n\\timing off\n\\setenv HB_PG_PID :pid\n\\! grep VmHWM /proc/$HB_PG_PID/status\n' \
+            "$OUT/postgres-$1.raw" "$2" | psql -q -A -F, "$P")
+        best="$best $(echo "$out" | awk '/^Time:/ { print $2 }')"
+        rss=$(echo "$out" | awk '/VmHWM/ { printf "%.1f", $2 / 1024 }')
     done
     grep -v '^(' "$OUT/postgres-$1.raw" > "$OUT/postgres-$1.csv"
-    echo "postgres $1_ms=$(echo $best | tr ' ' '\n' | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
+    echo "postgres $1_ms=$(echo $best | tr ' ' '\n' | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p") backend_peak_rss_mib=$rss"
 }
 queries pg "$A" "$B" | while IFS="$(printf '\t')" read -r name sql; do run_pg "$name" "$sql"; done
 queries pg "$A10" "$B" | grep '^readmissions' | while IFS="$(printf '\t')" read -r name sql; do run_pg readmissions_10y "$sql"; done
