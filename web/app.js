@@ -810,6 +810,7 @@ async function route() {
   try {
     if (page === 'offentlig') {
       if (arg === 'sammenlign' && arg2) await showCompare(arg2, { isPublic: true });
+      else if (arg === 'helsefellesskap' && arg2) await showDashboard(null, { isPublic: true, fellesskap: arg2 });
       else await showDashboard(arg, { isPublic: true });
       return;
     }
@@ -818,6 +819,7 @@ async function route() {
     if (page === 'hoyforbrukere' && inCare()) { await showHighUsers(); return; }
     if (page === 'indikatorer' && !isPerson()) {
       if (arg === 'sammenlign' && arg2) await showCompare(arg2);
+      else if (arg === 'helsefellesskap' && arg2) await showDashboard(null, { fellesskap: arg2 });
       else await showDashboard(arg);
       return;
     }

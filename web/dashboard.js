@@ -117,8 +117,9 @@ function csvLink(base, params, text = 'Last ned som CSV') {
 }
 
 // ---- the helsefellesskap: every municipality against the norms ----
-export async function showDashboard(nr, { isPublic = false } = {}) {
-  if (nr) return showMunicipality(nr, { isPublic });
+export async function showDashboard(nr, { isPublic = false, fellesskap = null } = {}) {
+  if (fellesskap) return showEntity({ fellesskap }, { isPublic });
+  if (nr) return showEntity({ municipality: nr }, { isPublic });
   const base = isPublic ? '/api/public/indicators' : '/api/indicators';
   const root = isPublic ? '#/offentlig' : '#/indikatorer';
   const out = el('div', { id: 'dash-out' }, el('p', { class: 'muted' }, 'Henter …'));
@@ -150,7 +151,8 @@ export async function showDashboard(nr, { isPublic = false } = {}) {
       el('div', { class: 'small muted' }, i.unit),
       el('div', {}, el('a', { href: `${root}/sammenlign/${i.code}`, class: 'small' }, 'Sammenlign')))));
     const line = (r, total) => el('tr', { 'data-entity': r.entity.kommunenummer || r.entity.kind, class: total ? 'total' : '' },
-      el('th', { scope: 'row' }, total ? r.entity.name
+      el('th', { scope: 'row' }, total
+        ? (r.entity.kind === 'helsefellesskap' ? el('a', { href: `${root}/helsefellesskap/${r.entity.id}` }, r.entity.name) : r.entity.name)
         : el('a', { href: `${root}/${r.entity.kommunenummer}` }, `${r.entity.name} (${r.entity.kommunenummer})`)),
       inds.map((i) => valueCell(r.values[i.code], i)));
     out.replaceChildren(
@@ -220,17 +222,18 @@ function definitions(inds) {
         `Kilde: ${i.source}. Norm: ${i.norm}.`)])));
 }
 
-// ---- one municipality: every indicator with its trend ----
-async function showMunicipality(nr, { isPublic }) {
+// ---- one municipality or the helsefellesskap: every indicator with its trend ----
+async function showEntity(which, { isPublic }) {
   const base = isPublic ? '/api/public/indicators' : '/api/indicators';
   const root = isPublic ? '#/offentlig' : '#/indikatorer';
+  const nr = which.municipality;
   const out = el('div', { id: 'dash-out' }, el('p', { class: 'muted' }, 'Henter …'));
-  const title = el('h1', { id: 'js-title' }, 'Kommune');
+  const title = el('h1', { id: 'js-title' }, nr ? 'Kommune' : 'Helsefellesskapet');
   const render = async () => {
     const range = trendRange(prefs.period);
-    const data = await api('GET', `${base}?${new URLSearchParams({ municipality: nr, ...range })}`);
-    const row = data.rows[0];
-    title.textContent = `${row.entity.name} kommune`;
+    const data = await api('GET', `${base}?${new URLSearchParams({ ...which, ...range })}`);
+    const row = nr ? data.rows[0] : data.rows.find((r) => r.entity.kind === 'helsefellesskap');
+    title.textContent = nr ? `${row.entity.name} kommune` : row.entity.name;
     const last = data.periods.length - 1;
     const inds = data.indicators.filter((i) => !prefs.group || i.group === prefs.group);
     const byGroup = new Map();
@@ -243,14 +246,14 @@ async function showMunicipality(nr, { isPublic }) {
             el('th', { scope: 'col' }, 'Norm'), el('th', { scope: 'col' }, 'Utvikling'))),
           el('tbody', {}, list.map((i) => el('tr', { 'data-indicator': i.code },
             el('th', { scope: 'row' }, i.name, el('div', { class: 'small muted' }, i.definition),
-              !isPublic && drillable(i) ? drillButton(i, nr, data.periods[last]) : null),
+              !isPublic && nr && drillable(i) ? drillButton(i, nr, data.periods[last]) : null),
             valueCell(row.values[last][i.code], i),
             el('td', { class: 'small' }, i.norm),
             el('td', {}, trendChart(data.periods, row.values.map((v) => v[i.code]), i)))))))),
-      el('p', {}, csvLink(base, { municipality: nr, ...range }, 'Last ned utviklingen som CSV')),
+      el('p', {}, csvLink(base, { ...which, ...range }, 'Last ned utviklingen som CSV')),
       legend(), definitions(inds));
   };
-  show(el('p', {}, el('a', { href: root }, '← Alle kommuner')), title,
+  show(el('p', {}, el('a', { href: root }, nr ? '← Alle kommuner' : '← Kommunene side om side')), title,
     controls(() => render().catch(fail(out)), GROUPS), out);
   await render().catch(fail(out));
 }

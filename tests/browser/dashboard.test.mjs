@@ -47,6 +47,13 @@ test('the secretariat sees, sorts, compares and downloads the indicators', async
   const csv = readFileSync(await download.path(), 'utf8');
   assert.match(csv, /^\uFEFFKommunenummer;Navn;Periode;/);
   assert.match(csv, new RegExp(`4631;"Alver";${year};1,12;`));
+  // The helsefellesskap's own page, with its trends, from the total row.
+  await page.locator('#dash-table tfoot tr[data-entity="helsefellesskap"] a').click();
+  await page.getByRole('heading', { name: 'Helsefellesskap Helse Bergen' }).waitFor();
+  await page.locator('tr[data-indicator="kad_los"] svg.trend-chart polyline').first().waitFor({ state: 'attached' });
+  assert.match(await page.locator('tr[data-indicator="kad_beds_per_7000"] td').first().innerText(), /^1,12/);
+  await page.getByRole('link', { name: '← Kommunene side om side' }).click();
+  await alver.waitFor();
   // Compare every municipality on one indicator.
   await page.locator('th', { hasText: 'KAD-senger per 7 000' }).getByRole('link', { name: 'Sammenlign' }).click();
   await page.getByRole('heading', { name: /KAD-senger per 7 000 innbyggere: alle kommuner/ }).waitFor();
