@@ -93,6 +93,7 @@ struct hb_an {
     int32_t nalerts, alert_cap;
     struct an_imap alert_ix, consult_ix;
     struct an_imap observed; /* (patient index + 1) << 20 | month: months with vital signs */
+    struct an_imap units;    /* unit id -> enum hb_an_unit */
     int64_t rate[AN_NYEARS];
     int64_t now;
     uint64_t generation;
@@ -111,9 +112,11 @@ struct hb_an {
  * patients (the total when no part has any). True when it hid one. */
 bool hb__an_protect(int n, const int *size, bool *hidden, int parent_size, bool *parent_hidden);
 
-/* A stay from a row of (patient_id, unit_type, start_at, end_at, source,
- * discharge_to): flags and local minutes as the engine counts them. */
-void hb__an_stay_row(struct hb_stmt *st, int64_t id, struct hb_an_stay *s);
+/* A stay from a row of (patient_id, unit_id, start_at, end_at, source,
+ * discharge_to): flags and local minutes as the engine counts them, the kind
+ * of unit from the engine's map of units. */
+void hb__an_stay_row(const struct hb_an *an, struct hb_stmt *st, int64_t id,
+                     struct hb_an_stay *s);
 
 int hb__an_month(int64_t minute); /* absolute month: year * 12 + month - 1 */
 int64_t hb__an_month_start(int month);

@@ -264,8 +264,7 @@ static int bench(struct hb_an *an, int year, int runs, double load_ms)
 
 /* ---- export ---- */
 static const char SQL_STAYS[] =
-    "SELECT s.patient_id, o.unit_type, s.start_at, s.end_at, s.source, s.discharge_to"
-    " FROM stay s JOIN org o ON o.id = s.unit_id";
+    "SELECT patient_id, unit_id, start_at, end_at, source, discharge_to FROM stay";
 
 static int export_facts(struct hb_db *db, struct hb_an *an, const char *dir, struct hb_error *err)
 {
@@ -285,7 +284,7 @@ static int export_facts(struct hb_db *db, struct hb_an *an, const char *dir, str
     long rows = 0;
     while ((rc = hb_stmt_step(st, err)) == 1) {
         struct hb_an_stay s;
-        hb__an_stay_row(st, 0, &s);
+        hb__an_stay_row(an, st, 0, &s);
         int32_t k = hb__imap_get(&an->patient_ix, s.patient_id);
         if (k < 0 || an->patients[k].muni < 0)
             continue;

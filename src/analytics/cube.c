@@ -138,6 +138,7 @@ void hb_an_free(struct hb_an *an)
     hb__imap_free(&an->consult_ix);
     hb__imap_free(&an->applied_ix);
     hb__imap_free(&an->observed);
+    hb__imap_free(&an->units);
     free(an);
 }
 

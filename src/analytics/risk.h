@@ -12,7 +12,7 @@
 #define HB_RISK_FACTORS(X)                                                                   \
     X(ADMISSIONS, "admissions", "Innleggelser i sykehus", 2, 10)                             \
     X(EMERGENCY, "emergency", "Øyeblikkelig hjelp-innleggelser", 1, 5)                       \
-    X(BED_DAYS, "bedDays", "Liggedøgn i sykehus, KAD og sykestue (1 poeng per 5)", 1, 6)    \
+    X(BED_DAYS, "bedDays", "Liggedøgn i sykehus, KAD og sykestue (1 poeng per 5)", 1, 20)    \
     X(DISCHARGE_READY, "dischargeReady", "Perioder som utskrivningsklar", 2, 4)              \
     X(PRIORITY, "priorityGroup", "I en prioritert gruppe", 3, 3)                             \
     X(AGE, "age", "Alder (67–79: 2, 80+: 3)", 1, 3)                                          \

@@ -8,9 +8,8 @@
 
 #include "../core/banned.h"
 
-static const char SQL_KAD_UNITS[] =
-    "SELECT id, COALESCE(parent_id, 0), COALESCE(beds, 0) FROM org"
-    " WHERE type = 'unit' AND unit_type = 'kad' ORDER BY id";
+static const char SQL_KAD_UNITS[] = "SELECT id, COALESCE(parent_id, 0), COALESCE(beds, 0) FROM org"
+                                    " WHERE type = 'unit' AND unit_type = 'kad' ORDER BY id";
 static const char SQL_SERVES[] =
     "SELECT s.unit_id, s.municipality_id FROM unit_serves s JOIN org o ON o.id = s.unit_id"
     " WHERE o.unit_type = 'kad' ORDER BY s.unit_id, s.municipality_id";
@@ -82,8 +81,8 @@ static const char SQL_SERVES_ADD[] =
 static const char SQL_SERVES_VERSION[] =
     "SELECT COALESCE(MAX(version), 0) FROM change_log WHERE rtype = 'UnitServes' AND rid = ?";
 
-static int one_int(struct hb_db *db, const char *sql, int64_t param, const char *text,
-                   int64_t *out, struct hb_error *err)
+static int one_int(struct hb_db *db, const char *sql, int64_t param, const char *text, int64_t *out,
+                   struct hb_error *err)
 {
     struct hb_stmt *st;
     int rc = hb_db_stmt(db, sql, &st, err);
@@ -112,8 +111,7 @@ int hb_org_serves_set(struct hb_db *db, int64_t unit_id, const char *const *nrs,
         if ((rc = one_int(db, SQL_MUNI_BY_NR, 0, nrs[i], &ids[i], err)))
             break;
         if (!ids[i])
-            rc = hb_fail(err, HB_NOT_FOUND, "municipality", "Ukjent kommunenummer: %.8s",
-                         nrs[i]);
+            rc = hb_fail(err, HB_NOT_FOUND, "municipality", "Ukjent kommunenummer: %.8s", nrs[i]);
     }
     struct hb_stmt *st;
     if (rc == 0 && (rc = hb_db_stmt(db, SQL_SERVES_DELETE, &st, err)) == 0) {

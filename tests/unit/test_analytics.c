@@ -454,14 +454,17 @@ static void test_risk(void)
        "3 admissions 6, 2 emergency 2, 14.9 days 2, 1 discharge-ready 2, group 3, 79 years 2, "
        "2 alerts 2");
     ok(r.total == 19, "total 19: %d", r.total);
-    f = (struct hb_risk_facts){.admissions = 9, .emergency = 9, .bed_days = 100,
+    f = (struct hb_risk_facts){.admissions = 9, .emergency = 9, .bed_days = 99.9,
                                .discharge_ready = 5, .age = 80, .alerts = 10};
     hb_risk_score(&f, &r);
+    ok(r.part[HB_RISK_BED_DAYS] == 19, "99.9 days: 19 whole fives");
+    f.bed_days = 250;
+    hb_risk_score(&f, &r);
     ok(r.part[HB_RISK_ADMISSIONS] == 10 && r.part[HB_RISK_EMERGENCY] == 5 &&
-           r.part[HB_RISK_BED_DAYS] == 6 && r.part[HB_RISK_DISCHARGE_READY] == 4 &&
+           r.part[HB_RISK_BED_DAYS] == 20 && r.part[HB_RISK_DISCHARGE_READY] == 4 &&
            r.part[HB_RISK_PRIORITY] == 0 && r.part[HB_RISK_AGE] == 3 && r.part[HB_RISK_ALERTS] == 4,
-       "every factor capped; 80 years 3");
-    ok(r.total == 32, "the highest possible without a group: %d", r.total);
+       "every factor capped (bed-days at 100 days); 80 years 3");
+    ok(r.total == 46, "the highest possible without a group: %d", r.total);
     f = (struct hb_risk_facts){.age = 66};
     hb_risk_score(&f, &r);
     ok(r.total == 0, "66 and nothing else: 0");
