@@ -24,6 +24,12 @@ static int by_last_year(const void *x, const void *y)
     return (a->facts.bed_days < b->facts.bed_days) - (a->facts.bed_days > b->facts.bed_days);
 }
 
+static int by_next_year(const void *x, const void *y)
+{
+    const struct hb_risk_row *a = x, *b = y;
+    return (a->next_bed_days < b->next_bed_days) - (a->next_bed_days > b->next_bed_days);
+}
+
 static double top_share(const struct hb_risk_row *rows, int n, int top, double total)
 {
     double sum = 0;
@@ -71,10 +77,14 @@ int hb_cmd_risk(int argc, char **argv)
     double by_score = top_share(rows, n, top, total);
     qsort(rows, (size_t)n, sizeof(*rows), by_last_year);
     double by_days = top_share(rows, n, top, total);
+    qsort(rows, (size_t)n, sizeof(*rows), by_next_year);
+    double ceiling = top_share(rows, n, top, total);
     printf("Scored on the year before %s: %d patients with activity\n", when, n);
     printf("Bed-days (hospital, KAD, sykestue) in the year after: %.0f\n", total);
     printf("Top 5 %% by risk score (%d patients): %.1f %% of them\n", top, by_score);
     printf("Top 5 %% by last year's bed-days alone: %.1f %% of them\n", by_days);
+    printf("Top 5 %% by the next year's own bed-days (what no score can beat): %.1f %% of them\n",
+           ceiling);
     free(rows);
     return 0;
 }
