@@ -306,6 +306,92 @@ static void test_monitoring(void)
     hb_an_free(an);
 }
 
+/* Every indicator the engine keeps, from one hand-built month: five patients
+ * aged 85 in A (7,000 inhabitants, 1,000 aged 67+, 500 aged 80+, 2 KAD
+ * beds), March 2026 (31 days). */
+static void test_every_indicator(void)
+{
+    subtest("every engine indicator's value, worked out by hand");
+    struct hb_an *an = hb_an_new();
+    hb_an_add_fellesskap(an, F, "Testfellesskapet");
+    hb_an_add_muni(an, A, "0001", "Aby", F);
+    hb_an_add_population(an, A, 2026, 0, 6000);
+    hb_an_add_population(an, A, 2026, 67, 500);
+    hb_an_add_population(an, A, 2026, 80, 500);
+    hb_an_add_kad_unit(an, A, 2, NULL, 0);
+    hb_an_set_rate(an, 2026, 6000);
+    static const int sy_days[5] = {4, 5, 6, 16, 3};
+    for (int p = 1; p <= 5; p++) {
+        hb_an_add_patient(an, p, A, birth(1940));
+        /* KAD: 2 days from the p-th, home but for patient 5. */
+        kad(an, 100 + p, p, at(2026, 3, p, 12, 0), at(2026, 3, p + 2, 12, 0), p != 5);
+        /* Sykestue, ended 28 March. */
+        struct hb_an_stay sy = {.id = 200 + p, .patient_id = p, .unit = HB_AN_SYKESTUE,
+                                .start = at(2026, 3, 28, 10, 0) - sy_days[p - 1] * 1440,
+                                .end = at(2026, 3, 28, 10, 0), .home = true, .index_end = true};
+        hb_an_stay(an, &sy);
+        /* Hospital: in 10-12 March, back as an emergency 20-22 March. */
+        hosp(an, 300 + p, p, at(2026, 3, 10, 8, 0), at(2026, 3, 12, 8, 0), true, false, true);
+        hosp(an, 400 + p, p, at(2026, 3, 20, 8, 0), at(2026, 3, 22, 8, 0), true, false, true);
+        /* Discharge-ready from 5 March 08:00, answered at 20:00, 2 days paid. */
+        int64_t nok[2] = {6000, 6000};
+        struct hb_an_case c = {.id = 500 + p, .patient_id = p, .muni_id = A,
+                               .notice = at(2026, 3, 5, 8, 0), .answer = at(2026, 3, 5, 20, 0),
+                               .first_day = hb_civil_days(2026, 3, 6), .ndays = 2, .day_nok = nok};
+        hb_an_case(an, &c);
+        /* Home monitoring: vital signs twice, two alerts acknowledged after
+         * 2p and 2p + 10 minutes, the second of patients 1 and 2 escalated. */
+        hb_an_observed(an, p, at(2026, 3, 3, 9, 0));
+        hb_an_observed(an, p, at(2026, 3, 25, 9, 0));
+        hb_an_alert(an, 600 + p, p, at(2026, 3, 3, 9, 0), at(2026, 3, 3, 9, 2 * p), false);
+        hb_an_alert(an, 700 + p, p, at(2026, 3, 25, 9, 0), at(2026, 3, 25, 9, 2 * p + 10),
+                    p <= 2);
+        /* A co-consultation: 100 km, 350 kr and 12 kg CO2 saved. */
+        hb_an_consult(an, 800 + p, p, at(2026, 3, 15, 13, 0), 100, 35000, 12000);
+    }
+    static const struct {
+        const char *code;
+        double value;
+        bool suppressed;
+    } want[] = {
+        {"kad_beds_per_7000", 2, false},      /* 2 beds x 7,000 / 7,000 */
+        {"kad_occupancy", 14400.0 * 100 / (2 * 31 * 1440), false}, /* 5 x 2 days of 2 x 31 */
+        {"kad_los", 2, false},
+        {"kad_home_share", 80, false},         /* 4 of 5 */
+        {"kad_adm80_per_1000", 10, false},     /* 5 / 500 */
+        {"sy_los", 34.0 / 5, false},           /* (4 + 5 + 6 + 16 + 3) / 5 */
+        {"sy_over14", 1, true},                /* one patient: hidden */
+        {"dr_days_per_1000", 10.0 * 1000 / 7000, false},
+        {"dr_days_per_1000_67", 10, false},    /* 10 / 1,000 */
+        {"dr_nok", 60000, false},              /* 10 days at 6,000 */
+        {"dr_answer_days", 0.5, false},
+        {"readmit30", 50, false},              /* 5 of 10 index discharges */
+        {"emerg80_per_1000", 20, false},       /* 10 / 500 */
+        {"mon_patient_months", 5, false},      /* twice in March: once each */
+        {"mon_alerts_per_pm", 2, false},
+        {"mon_ack_median", 11, false},         /* 2..10 and 12..20: (10 + 12) / 2 */
+        {"mon_escalated_share", 20, false},    /* 2 of 10 */
+        {"co_held", 5, false},
+        {"co_km", 500, false},
+        {"co_nok", 1750, false},
+        {"co_co2_kg", 60, false},
+    };
+    int engine = 0;
+    for (int i = 0; i < hb_nindicators; i++)
+        engine += hb_indicators[i].origin == HB_SRC_ENGINE;
+    ok(engine == (int)(sizeof(want) / sizeof(want[0])), "every engine indicator is below: %d",
+       engine);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        struct hb_ind_result r = ind(an, 0, "2026-03", want[i].code);
+        ok(r.has_value && r.suppressed == want[i].suppressed && near(r.value, want[i].value),
+           "%s: %g (want %g%s)", want[i].code, r.value, want[i].value,
+           want[i].suppressed ? ", hidden" : "");
+    }
+    struct hb_ind_result jan = ind(an, 0, "2026-01", "kad_los");
+    ok(!jan.has_value && !jan.suppressed, "January: nothing to divide by, nothing hidden");
+    hb_an_free(an);
+}
+
 static void test_shared_kad(void)
 {
     subtest("a shared KAD counts for each municipality it serves by its inhabitants");
@@ -480,6 +566,7 @@ int main(void)
     test_readmission();
     test_discharge_ready();
     test_monitoring();
+    test_every_indicator();
     test_shared_kad();
     test_open_and_consult();
     test_many_munis();
