@@ -99,7 +99,7 @@ struct hb_an {
     uint64_t generation;
     /* refresh state (load.c) */
     int64_t seen_change, seen_obs, seen_alert, seen_alert_event, seen_consult;
-    int64_t case_day; /* the day open cases were last counted up to */
+    int64_t case_day;  /* the day open cases were last counted up to */
     int64_t window_ms; /* how far back a refresh looks for late commits (load.c) */
     int64_t *applied;  /* change-log seqs applied inside the window, oldest first */
     int napplied, applied_cap;
@@ -115,8 +115,7 @@ bool hb__an_protect(int n, const int *size, bool *hidden, int parent_size, bool 
 /* A stay from a row of (patient_id, unit_id, start_at, end_at, source,
  * discharge_to): flags and local minutes as the engine counts them, the kind
  * of unit from the engine's map of units. */
-void hb__an_stay_row(const struct hb_an *an, struct hb_stmt *st, int64_t id,
-                     struct hb_an_stay *s);
+void hb__an_stay_row(const struct hb_an *an, struct hb_stmt *st, int64_t id, struct hb_an_stay *s);
 
 int hb__an_month(int64_t minute); /* absolute month: year * 12 + month - 1 */
 int64_t hb__an_month_start(int month);

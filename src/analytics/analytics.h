@@ -19,6 +19,7 @@
 #include "../store/store.h"
 
 /* Additive counters of a (municipality, month) cell. */
+/* clang-format off */
 #define HB_AN_COUNTERS(X)                                                                \
     X(KAD_ADM)       /* admissions to KAD units, by admission month */                   \
     X(KAD_ADM80)     /* of those, patients aged 80 or more at admission */               \
@@ -55,6 +56,7 @@
 #define HB_AN_TRACKERS(X)                                                                \
     X(T_KAD) X(T_KAD80) X(T_SY) X(T_SY14) X(T_HOSP) X(T_EMERG80) X(T_READMIT) X(T_DR)     \
     X(T_MON) X(T_ALERT) X(T_CO)
+/* clang-format on */
 
 enum hb_an_counter {
 #define HB_AN_ENUM(x) HB_AN_##x,
@@ -103,8 +105,8 @@ void hb_an_stay(struct hb_an *an, const struct hb_an_stay *s);
 
 struct hb_an_case {
     int64_t id, patient_id, muni_id;
-    int64_t notice;          /* local minutes of the discharge-ready notice, < 0: none */
-    int64_t answer;          /* first answer, < 0: none yet */
+    int64_t notice;           /* local minutes of the discharge-ready notice, < 0: none */
+    int64_t answer;           /* first answer, < 0: none yet */
     int64_t first_day, ndays; /* paid days [first_day, first_day + ndays) */
     const int64_t *day_nok;   /* the rate of each of those days, ndays long */
 };
@@ -158,8 +160,8 @@ struct hb_an_value {
     uint8_t patients[HB_AN_NTRACKER];
     bool suppressed[HB_AN_NTRACKER];
     int64_t pop, pop67, pop80;
-    double kad_beds; /* owned, or this entity's share of shared units */
-    int64_t minutes; /* length of the period */
+    double kad_beds;       /* owned, or this entity's share of shared units */
+    int64_t minutes;       /* length of the period */
     double ack_median_min; /* median minutes to acknowledge; < 0 when none */
 };
 /* Computes the cells of the entities `ents` (n of them) for `periods` (np):

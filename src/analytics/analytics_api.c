@@ -106,8 +106,8 @@ static int parse_entities(struct hb_request *req, const struct hb_an *an, struct
                     found = i;
             }
             if (found < 0)
-                return hb_fail(err, HB_INVALID, "municipality",
-                               "Ukjent kommunenummer: %.*s", (int)(len < 8 ? len : 8), p);
+                return hb_fail(err, HB_INVALID, "municipality", "Ukjent kommunenummer: %.*s",
+                               (int)(len < 8 ? len : 8), p);
             if (q->n < ne)
                 q->ents[q->n++] = found;
             p += len + (p[len] == ',');
@@ -142,11 +142,11 @@ static double round_to(double x, int decimals)
 
 static json_t *catalogue_json(const struct hb_indicator *ind)
 {
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i}", "code", ind->code, "group",
-                          ind->group, "name", ind->name, "unit", ind->unit, "definition",
-                          ind->definition, "numerator", ind->numerator, "denominator",
-                          ind->denominator, "source", ind->source, "norm", ind->norm_text,
-                          "decimals", ind->decimals);
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i}", "code", ind->code, "group",
+                  ind->group, "name", ind->name, "unit", ind->unit, "definition", ind->definition,
+                  "numerator", ind->numerator, "denominator", ind->denominator, "source",
+                  ind->source, "norm", ind->norm_text, "decimals", ind->decimals);
     static const char *const kinds[] = {NULL, "at-least", "at-most", "range"};
     if (kinds[ind->norm]) {
         json_t *n = json_pack("{s:s}", "kind", kinds[ind->norm]);
@@ -198,7 +198,8 @@ static void result(const struct ask *q, int k, const struct hb_an_value *vals,
                    const struct hb_an_extra *extras, size_t c, struct hb_ind_result *r)
 {
     const struct hb_indicator *ind = q->inds[k];
-    hb_indicator_result(ind, &vals[c], &extras[c * (size_t)hb_nindicators + (size_t)(ind - hb_indicators)], r);
+    hb_indicator_result(ind, &vals[c],
+                        &extras[c * (size_t)hb_nindicators + (size_t)(ind - hb_indicators)], r);
 }
 
 static void respond_csv(struct hb_request *req, const struct hb_an *an, const struct ask *q,
@@ -206,7 +207,8 @@ static void respond_csv(struct hb_request *req, const struct hb_an *an, const st
 {
     struct hb_buf b;
     hb_buf_init(&b, 64 << 20);
-    hb_buf_adds(&b, "\xEF\xBB\xBF" "Kommunenummer;Navn;Periode");
+    hb_buf_adds(&b, "\xEF\xBB\xBF"
+                    "Kommunenummer;Navn;Periode");
     for (int k = 0; k < q->ni; k++) {
         hb_buf_adds(&b, ";");
         char head[200];
@@ -310,10 +312,10 @@ static int indicators(struct hb_request *req, bool public, struct hb_error *err)
         for (int i = 0; i < q->n; i++) {
             json_t *series = json_array();
             for (int p = 0; p < q->np; p++)
-                json_array_append_new(series,
-                                      values_json(q, vals, extras, (size_t)i * (size_t)q->np + (size_t)p));
-            json_array_append_new(rows, json_pack("{s:o,s:o}", "entity", entity_json(an, q->ents[i]),
-                                                  "values", series));
+                json_array_append_new(
+                    series, values_json(q, vals, extras, (size_t)i * (size_t)q->np + (size_t)p));
+            json_array_append_new(rows, json_pack("{s:o,s:o}", "entity",
+                                                  entity_json(an, q->ents[i]), "values", series));
         }
         hb_resp_json(req, 200,
                      json_pack("{s:o,s:o,s:o,s:i,s:b}", "indicators", cat, "periods", periods,

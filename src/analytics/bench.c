@@ -51,9 +51,10 @@ static double median_ms(int64_t *t, int n)
 }
 
 /* The counters compared with SQL, per municipality and month of the year. */
-static const int compared[] = {HB_AN_KAD_ADM, HB_AN_KAD_ADM80, HB_AN_KAD_END, HB_AN_KAD_LOS_MIN,
-                               HB_AN_KAD_HOME, HB_AN_KAD_BED_MIN, HB_AN_H_ADM, HB_AN_H_EMERG,
-                               HB_AN_H_EMERG80, HB_AN_H_INDEX, HB_AN_H_READMIT};
+static const int compared[] = {HB_AN_KAD_ADM,     HB_AN_KAD_ADM80, HB_AN_KAD_END,
+                               HB_AN_KAD_LOS_MIN, HB_AN_KAD_HOME,  HB_AN_KAD_BED_MIN,
+                               HB_AN_H_ADM,       HB_AN_H_EMERG,   HB_AN_H_EMERG80,
+                               HB_AN_H_INDEX,     HB_AN_H_READMIT};
 enum { NCOMPARED = sizeof(compared) / sizeof(compared[0]) };
 
 static int write_answers(struct hb_an *an, int year, const char *dir)
@@ -200,8 +201,8 @@ static int bench(struct hb_an *an, int year, int runs, double load_ms)
     for (int m = 0; m < 12; m++)
         months[m] = (struct hb_an_period){.kind = HB_AN_MONTH, .year = year, .n = m + 1};
     for (int i = 0; i < 120; i++)
-        decade[i] = (struct hb_an_period){.kind = HB_AN_MONTH, .year = year - 9 + i / 12,
-                                          .n = i % 12 + 1};
+        decade[i] =
+            (struct hb_an_period){.kind = HB_AN_MONTH, .year = year - 9 + i / 12, .n = i % 12 + 1};
     double sum_year, sum_months, sum_decade = 0;
     double t_year = dashboard(an, &y, 1, runs, &sum_year);
     double t_months = dashboard(an, months, 12, runs, &sum_months);
@@ -341,8 +342,8 @@ int hb_cmd_analytics(int argc, char **argv)
     struct hb_db *db = hb_store_acquire(s, &err);
     struct hb_an *an = NULL;
     int64_t t0 = hb_monotonic_us();
-    int rc = db ? hb_an_load(db, !strcmp(hb_store_backend(s), "postgresql"), &an, &err)
-                : HB_UNAVAILABLE;
+    int rc =
+        db ? hb_an_load(db, !strcmp(hb_store_backend(s), "postgresql"), &an, &err) : HB_UNAVAILABLE;
     double load_ms = (double)(hb_monotonic_us() - t0) / 1000.0;
     if (rc == 0 && !is_bench)
         rc = export_facts(db, an, dir, &err);

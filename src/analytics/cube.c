@@ -334,11 +334,14 @@ static int age_at(const struct an_patient *p, int64_t minute)
     return days < 0 ? 0 : (int)(days * 4 / 1461);
 }
 
-static const int bed_counter[] = {[HB_AN_OTHER] = -1, [HB_AN_HOSPITAL] = HB_AN_H_BED_MIN,
+static const int bed_counter[] = {[HB_AN_OTHER] = -1,
+                                  [HB_AN_HOSPITAL] = HB_AN_H_BED_MIN,
                                   [HB_AN_KAD] = HB_AN_KAD_BED_MIN,
                                   [HB_AN_SYKESTUE] = HB_AN_SY_BED_MIN};
-static const int unit_tracker[] = {[HB_AN_OTHER] = -1, [HB_AN_HOSPITAL] = HB_AN_T_HOSP,
-                                   [HB_AN_KAD] = HB_AN_T_KAD, [HB_AN_SYKESTUE] = HB_AN_T_SY};
+static const int unit_tracker[] = {[HB_AN_OTHER] = -1,
+                                   [HB_AN_HOSPITAL] = HB_AN_T_HOSP,
+                                   [HB_AN_KAD] = HB_AN_T_KAD,
+                                   [HB_AN_SYKESTUE] = HB_AN_T_SY};
 
 static void stay_admitted(struct hb_an *an, const struct hb_an_stay *s, int32_t k)
 {
@@ -440,8 +443,7 @@ void hb_an_set_now(struct hb_an *an, int64_t now)
         int bc = bed_counter[op->s.unit];
         int32_t k = hb__imap_get(&an->patient_ix, op->s.patient_id);
         if (bc >= 0 && k >= 0 && now > op->upto)
-            add_span(an, an->patients[k].muni, op->upto, now, bc, 1, unit_tracker[op->s.unit],
-                     k);
+            add_span(an, an->patients[k].muni, op->upto, now, bc, 1, unit_tracker[op->s.unit], k);
         if (now > op->upto)
             op->upto = now;
     }
@@ -457,8 +459,7 @@ static void case_apply(struct hb_an *an, const struct an_case *c, int sign)
         add(an, mu, c->notice, HB_AN_DR_NOTICES, sign, HB_AN_T_DR, k);
     if (c->notice >= 0 && c->answer >= 0) {
         add(an, mu, c->notice, HB_AN_DR_ANSWERED, sign, HB_AN_T_DR, k);
-        add(an, mu, c->notice, HB_AN_DR_ANSWER_MIN, sign * (c->answer - c->notice), HB_AN_T_DR,
-            k);
+        add(an, mu, c->notice, HB_AN_DR_ANSWER_MIN, sign * (c->answer - c->notice), HB_AN_T_DR, k);
     }
     for (int64_t d = c->first_day; d < c->first_day + c->ndays; d++) {
         int y, m, dd;
@@ -474,8 +475,12 @@ void hb_an_case(struct hb_an *an, const struct hb_an_case *c)
     int mu = hb_an_muni_index(an, c->muni_id);
     if (k < 0 || mu < 0)
         return;
-    struct an_case now = {.patient = k, .muni = (int16_t)mu, .notice = c->notice,
-                          .answer = c->answer, .first_day = c->first_day, .ndays = c->ndays};
+    struct an_case now = {.patient = k,
+                          .muni = (int16_t)mu,
+                          .notice = c->notice,
+                          .answer = c->answer,
+                          .first_day = c->first_day,
+                          .ndays = c->ndays};
     int32_t i = hb__imap_get(&an->case_ix, c->id);
     if (i >= 0) {
         case_apply(an, &an->cases[i], -1);
@@ -537,8 +542,8 @@ void hb_an_alert(struct hb_an *an, int64_t id, int64_t patient_id, int64_t raise
             an->alerts = hb_xrealloc(an->alerts, (size_t)an->alert_cap * sizeof(*an->alerts));
         }
         i = an->nalerts++;
-        an->alerts[i] = (struct an_alert){.month = hb__an_month(raised), .muni = (int16_t)mu,
-                                          .ack_min = -1, .patient = k};
+        an->alerts[i] = (struct an_alert){
+            .month = hb__an_month(raised), .muni = (int16_t)mu, .ack_min = -1, .patient = k};
         hb__imap_put(&an->alert_ix, id, i);
         add(an, mu, raised, HB_AN_MON_ALERTS, 1, HB_AN_T_ALERT, k);
     }

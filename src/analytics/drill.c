@@ -89,8 +89,8 @@ int hb_api_indicator_stays(struct hb_request *req, struct hb_error *err)
             "{s:o,s:o,s:s,s:s,s:s,s:s,s:f,s:b}", "stayId",
             json_sprintf("%lld", (long long)hb_stmt_col_int(st, 0)), "patientId",
             json_sprintf("%lld", (long long)refs[total - 1].id), "name", hb_stmt_col(st, 2, NULL),
-            "birthDate", hb_stmt_col(st, 3, NULL), "unit", hb_stmt_col(st, 6, NULL), "start",
-            start, "days", (double)(int64_t)(days * 10 + 0.5) / 10, "open", open);
+            "birthDate", hb_stmt_col(st, 3, NULL), "unit", hb_stmt_col(st, 6, NULL), "start", start,
+            "days", (double)(int64_t)(days * 10 + 0.5) / 10, "open", open);
         if (!open)
             json_object_set_new(row, "end", json_string(end));
         const char *to_s = hb_stmt_col(st, 9, NULL), *src = hb_stmt_col(st, 10, NULL);
@@ -117,9 +117,12 @@ int hb_api_indicator_stays(struct hb_request *req, struct hb_error *err)
         json_t *row = json_array_get(rows, (size_t)i);
         json_object_set_new(row, "relation", json_string(relation));
         json_array_append(list, row);
-        audits[naudit++] = (struct hb_audit){.patient_id = refs[i].id, .action = "search",
-                                             .what = "IndicatorStays", .relation = relation,
-                                             .reason = reason, .allowed = true};
+        audits[naudit++] = (struct hb_audit){.patient_id = refs[i].id,
+                                             .action = "search",
+                                             .what = "IndicatorStays",
+                                             .relation = relation,
+                                             .reason = reason,
+                                             .allowed = true};
     }
     json_decref(rows);
     hb_store_release(s, db);
@@ -132,8 +135,8 @@ int hb_api_indicator_stays(struct hb_request *req, struct hb_error *err)
     char period[16];
     hb_an_period_text(&p, period, sizeof(period));
     hb_resp_json(req, 200,
-                 json_pack("{s:s,s:s,s:s,s:o,s:i,s:i,s:b}", "indicator", ind->code,
-                           "municipality", nr, "period", period, "stays", list, "withoutRelation",
-                           hidden, "total", total, "truncated", total == MAX_STAYS));
+                 json_pack("{s:s,s:s,s:s,s:o,s:i,s:i,s:b}", "indicator", ind->code, "municipality",
+                           nr, "period", period, "stays", list, "withoutRelation", hidden, "total",
+                           total, "truncated", total == MAX_STAYS));
     return 0;
 }

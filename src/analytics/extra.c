@@ -198,12 +198,13 @@ int hb_an_extras(struct hb_db *db, struct hb_an *an, const int *ents, int n,
                     free(ks);
                     free(kh);
                 }
-                changed |= hb__an_protect(nf, size + nm, hidden + nm, size[ne - 1], &hidden[ne - 1]);
+                changed |=
+                    hb__an_protect(nf, size + nm, hidden + nm, size[ne - 1], &hidden[ne - 1]);
             }
             for (int i = 0; i < n; i++) {
                 const struct muni_extra *x = &mx[ents[i]];
-                struct hb_an_extra *o = &out[((size_t)i * (size_t)np + (size_t)p) *
-                                                 (size_t)hb_nindicators + (size_t)k];
+                struct hb_an_extra *o =
+                    &out[((size_t)i * (size_t)np + (size_t)p) * (size_t)hb_nindicators + (size_t)k];
                 memset(o, 0, sizeof(*o));
                 if (!applies || y < 0 || y >= AN_NYEARS)
                     continue;
@@ -256,8 +257,7 @@ static int bad(struct hb_error *err, int line, const char *what, const char *v)
     return hb_fail(err, HB_INVALID, "csv", "Linje %d: %s «%.40s»", line, what, v);
 }
 
-static int import_line(struct hb_db *db, char **f, const int col[6], int line,
-                       struct hb_error *err)
+static int import_line(struct hb_db *db, char **f, const int col[6], int line, struct hb_error *err)
 {
     const char *nr = f[col[0]], *year = f[col[1]], *survey = f[col[2]], *measure = f[col[3]],
                *value = f[col[4]], *answers = f[col[5]];

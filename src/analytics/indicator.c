@@ -185,20 +185,25 @@ const char *hb_indicator_scoring(const struct hb_indicator *ind)
 
 const char *hb_ind_status_code(enum hb_ind_status s)
 {
-    return s == HB_STATUS_GREEN ? "green" : s == HB_STATUS_AMBER ? "amber"
-                                        : s == HB_STATUS_RED     ? "red"
-                                                                 : NULL;
+    return s == HB_STATUS_GREEN   ? "green"
+           : s == HB_STATUS_AMBER ? "amber"
+           : s == HB_STATUS_RED   ? "red"
+                                  : NULL;
 }
 
 static enum hb_ind_status status_of(const struct hb_indicator *ind, double x)
 {
     switch (ind->norm) {
     case HB_NORM_AT_LEAST:
-        return x >= ind->lo ? HB_STATUS_GREEN : x >= ind->amber_lo ? HB_STATUS_AMBER : HB_STATUS_RED;
+        return x >= ind->lo         ? HB_STATUS_GREEN
+               : x >= ind->amber_lo ? HB_STATUS_AMBER
+                                    : HB_STATUS_RED;
     case HB_NORM_AT_MOST:
-        return x <= ind->hi ? HB_STATUS_GREEN : x <= ind->amber_hi ? HB_STATUS_AMBER : HB_STATUS_RED;
+        return x <= ind->hi         ? HB_STATUS_GREEN
+               : x <= ind->amber_hi ? HB_STATUS_AMBER
+                                    : HB_STATUS_RED;
     case HB_NORM_RANGE:
-        return x >= ind->lo && x <= ind->hi             ? HB_STATUS_GREEN
+        return x >= ind->lo && x <= ind->hi               ? HB_STATUS_GREEN
                : x >= ind->amber_lo && x <= ind->amber_hi ? HB_STATUS_AMBER
                                                           : HB_STATUS_RED;
     case HB_NORM_NONE:
@@ -237,8 +242,8 @@ void hb_indicator_eval(const struct hb_indicator *ind, const struct hb_an_value 
     bool has = den != 0 && !(ind->num == HB_Q_ACK_MEDIAN && v->ack_median_min < 0);
     double x = !has ? 0 : den < 0 ? num : num * ind->scale / den;
     *out = (struct hb_ind_result){.has_value = has, .value = x, .num = num, .den = den};
-    out->suppressed = (ind->tn >= 0 && v->suppressed[ind->tn]) ||
-                      (ind->td >= 0 && v->suppressed[ind->td]);
+    out->suppressed =
+        (ind->tn >= 0 && v->suppressed[ind->tn]) || (ind->td >= 0 && v->suppressed[ind->td]);
     if (has && !out->suppressed)
         out->status = status_of(ind, x);
 }
@@ -250,8 +255,11 @@ void hb_indicator_result(const struct hb_indicator *ind, const struct hb_an_valu
         hb_indicator_eval(ind, v, out);
         return;
     }
-    *out = (struct hb_ind_result){.has_value = x->has, .suppressed = x->suppressed,
-                                  .value = x->value, .num = x->num, .den = x->den};
+    *out = (struct hb_ind_result){.has_value = x->has,
+                                  .suppressed = x->suppressed,
+                                  .value = x->value,
+                                  .num = x->num,
+                                  .den = x->den};
     if (x->has && !x->suppressed)
         out->status = status_of(ind, x->value);
 }

@@ -21,8 +21,8 @@ static struct {
     bool running, stop;
     int interval_s;
 } live = {.lock = PTHREAD_RWLOCK_INITIALIZER,
-        .mu = PTHREAD_MUTEX_INITIALIZER,
-        .cv = PTHREAD_COND_INITIALIZER};
+          .mu = PTHREAD_MUTEX_INITIALIZER,
+          .cv = PTHREAD_COND_INITIALIZER};
 
 static bool is_pg(struct hb_store *s)
 {

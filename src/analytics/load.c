@@ -170,8 +170,8 @@ static void obs_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
 static void alert_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
 {
     int64_t *high = ctx;
-    hb_an_alert(an, hb_stmt_col_int(st, 0), hb_stmt_col_int(st, 1), col_min(st, 2),
-                col_min(st, 3), hb_stmt_col_int(st, 4) > 1);
+    hb_an_alert(an, hb_stmt_col_int(st, 0), hb_stmt_col_int(st, 1), col_min(st, 2), col_min(st, 3),
+                hb_stmt_col_int(st, 4) > 1);
     int64_t id = hb_stmt_col_int(st, 5);
     if (id > *high)
         *high = id;
@@ -236,8 +236,8 @@ static void case_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
         hb_date_days(day, &e->date);
 }
 
-#define CASE_COLS                                                                         \
-    "SELECT c.id, c.patient_id, c.municipality_id, e.kind, e.at, e.day FROM discharge_case c" \
+#define CASE_COLS                                                                                  \
+    "SELECT c.id, c.patient_id, c.municipality_id, e.kind, e.at, e.day FROM discharge_case c"      \
     " JOIN discharge_event e ON e.case_id = c.id"
 
 static const char SQL_FS[] = "SELECT id, name FROM org WHERE type = 'helsefellesskap' ORDER BY id";
@@ -245,9 +245,10 @@ static const char SQL_MUNI[] = "SELECT id, kommunenummer, name, COALESCE(parent_
                                " WHERE type = 'municipality' ORDER BY kommunenummer";
 static const char SQL_POP[] = "SELECT municipality_id, year, age_band, count FROM population";
 static const char SQL_RATES[] = "SELECT year, nok_per_day FROM discharge_rate";
-static const char SQL_PATIENTS[] = "SELECT id, COALESCE(municipality_id, 0), birth_date FROM patient";
+static const char SQL_PATIENTS[] =
+    "SELECT id, COALESCE(municipality_id, 0), birth_date FROM patient";
 /* Without a join: the kind of each unit comes from the engine's map. */
-#define STAY_COLS                                                                         \
+#define STAY_COLS                                                                                  \
     "SELECT patient_id, unit_id, start_at, end_at, source, discharge_to, id, version FROM stay"
 /* In time order, which is each patient's order (readmissions need it), and
  * reads the table front to back instead of by the patient index. */
@@ -298,8 +299,7 @@ static int load_all(struct hb_db *db, struct hb_an *an, struct hb_error *err)
     if ((rc = high_of(db, SQL_HIGH, &an->seen_change, err)) ||
         (rc = rows(db, SQL_FS, NULL, fs_row, an, NULL, err)) ||
         (rc = rows(db, SQL_MUNI, NULL, muni_row, an, NULL, err)) ||
-        (rc = rows(db, SQL_POP, NULL, pop_row, an, NULL, err)) ||
-        (rc = load_units(db, an, err)) ||
+        (rc = rows(db, SQL_POP, NULL, pop_row, an, NULL, err)) || (rc = load_units(db, an, err)) ||
         (rc = rows(db, SQL_RATES, NULL, rate_row, an, NULL, err)) ||
         (rc = rows(db, SQL_PATIENTS, NULL, patient_row, an, NULL, err)) ||
         (rc = rows(db, SQL_STAYS, NULL, stay_row, an, NULL, err)) ||
@@ -328,8 +328,8 @@ int hb_an_load(struct hb_db *db, bool postgres, struct hb_an **out, struct hb_er
         hb_db_exec(db, "PRAGMA temp_store=FILE", &ignore);
     /* One snapshot: a change committed during the load is either in it or
      * after the change-log mark taken inside it. */
-    int rc = hb_db_exec(db, postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN",
-                        err);
+    int rc =
+        hb_db_exec(db, postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", err);
     if (rc == 0) {
         rc = load_all(db, an, err);
         hb_db_exec(db, rc ? "ROLLBACK" : "COMMIT", rc ? &ignore : err);
@@ -466,8 +466,7 @@ int hb_an_refresh(struct hb_db *db, struct hb_an *an, struct hb_error *err)
             consult_from = an->seen_consult - an->window_ms * 1000;
     if ((rc = rows(db, SQL_OBS_NEW, &obs_from, obs_row, an, &an->seen_obs, err)) ||
         (rc = rows(db, SQL_ALERTS, &alert_from, alert_row, an, &an->seen_alert, err)) ||
-        (rc = rows(db, SQL_ALERT_EVENTS, &event_from, alert_row, an, &an->seen_alert_event,
-                   err)) ||
+        (rc = rows(db, SQL_ALERT_EVENTS, &event_from, alert_row, an, &an->seen_alert_event, err)) ||
         (rc = rows(db, SQL_CONSULTS, &consult_from, consult_row, an, &an->seen_consult, err)))
         return rc;
     /* A new day: open cases owe one more day. */

@@ -11,7 +11,8 @@
 
 #include "../core/banned.h"
 
-const char *const hb_proj_bands[HB_PROJ_BANDS] = {"0-17", "18-49", "50-66", "67-79", "80-89", "90+"};
+const char *const hb_proj_bands[HB_PROJ_BANDS] = {"0-17",  "18-49", "50-66",
+                                                  "67-79", "80-89", "90+"};
 const char *const hb_proj_kinds[HB_PROJ_KINDS] = {"hospital", "kad", "sykestue"};
 static const int band_lo[HB_PROJ_BANDS] = {0, 18, 50, 67, 80, 90};
 static const double band_width[HB_PROJ_BANDS] = {18, 32, 17, 13, 10, 10};
@@ -22,7 +23,8 @@ void hb_projection(const struct hb_proj_input *in, const struct hb_proj_assume *
     int span = a->to_year - a->base_year;
     for (int t = 0; t <= span && t < HB_PROJ_MAX_YEARS; t++) {
         double shift = span > 0 ? a->shift_years * t / span : 0;
-        double factor = pow(1 - a->efficiency_pct / 100, t) * pow(1 - a->collaboration_pct / 100, t);
+        double factor =
+            pow(1 - a->efficiency_pct / 100, t) * pow(1 - a->collaboration_pct / 100, t);
         struct hb_proj_year *y = &out[t];
         memset(y, 0, sizeof(*y));
         y->year = a->base_year + t;
@@ -60,9 +62,8 @@ static const char SQL_STAYS[] =
     " FROM stay s JOIN patient p ON p.id = s.patient_id JOIN org o ON o.id = s.unit_id"
     " WHERE s.start_at < ? AND (s.end_at IS NULL OR s.end_at > ?)"
     " AND o.unit_type IN ('hospital-ward', 'kad', 'sykestue')";
-static const char SQL_POP[] =
-    "SELECT municipality_id, year, age_band, SUM(count) FROM population"
-    " GROUP BY municipality_id, year, age_band";
+static const char SQL_POP[] = "SELECT municipality_id, year, age_band, SUM(count) FROM population"
+                              " GROUP BY municipality_id, year, age_band";
 
 static struct hb_proj_muni *muni_of(struct hb_proj_data *d, int64_t id)
 {
@@ -99,8 +100,8 @@ int hb_proj_load(struct hb_db *db, struct hb_proj_data *d, struct hb_error *err)
         int64_t born;
         if (!m || k < 0 || hb_date_days(hb_stmt_col(st, 1, NULL), &born))
             continue;
-        int64_t from = hb_stmt_col_int(st, 3), to = hb_stmt_col(st, 4, NULL) ? hb_stmt_col_int(st, 4)
-                                                                              : d->to_us;
+        int64_t from = hb_stmt_col_int(st, 3),
+                to = hb_stmt_col(st, 4, NULL) ? hb_stmt_col_int(st, 4) : d->to_us;
         if (from < d->from_us)
             from = d->from_us;
         if (to > d->to_us)

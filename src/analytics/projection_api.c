@@ -53,7 +53,8 @@ struct proj_row {
  * hidden one could be worked out from the total (sizes: patients). */
 static void protect(struct proj_row *rows, const struct hb_proj_data *d, int n, int64_t fs)
 {
-    int *size = hb_xcalloc((size_t)n + 1, sizeof(int)), *at = hb_xcalloc((size_t)n + 1, sizeof(int));
+    int *size = hb_xcalloc((size_t)n + 1, sizeof(int)),
+        *at = hb_xcalloc((size_t)n + 1, sizeof(int));
     bool *hidden = hb_xcalloc((size_t)n + 1, sizeof(bool));
     for (int k = 0; k < HB_PROJ_KINDS; k++) {
         int m = 0, total = 0;
@@ -87,7 +88,8 @@ static json_t *kind_json(const struct proj_row *r, int t, int k)
 static void csv_row(struct hb_buf *b, const char *nr, const char *name, const struct proj_row *r,
                     int t)
 {
-    hb_buf_addf(b, "%s;\"%s\";%d;%.0f;%.0f", nr, name, r->years[t].year, r->pop[t][0], r->pop[t][2]);
+    hb_buf_addf(b, "%s;\"%s\";%d;%.0f;%.0f", nr, name, r->years[t].year, r->pop[t][0],
+                r->pop[t][2]);
     for (int k = 0; k < HB_PROJ_KINDS; k++) {
         if (r->hidden[k]) {
             hb_buf_adds(b, ";<5;<5");
@@ -227,9 +229,10 @@ int hb_api_projections(struct hb_request *req, struct hb_error *err)
     if (format && !strcmp(format, "csv")) {
         struct hb_buf b;
         hb_buf_init(&b, 16 << 20);
-        hb_buf_adds(&b, "\xEF\xBB\xBF"
-                        "Kommunenummer;Navn;År;Innbyggere;Innbyggere 80+;Sykehus liggedøgn;"
-                        "Sykehus senger;KAD liggedøgn;KAD senger;Sykestue liggedøgn;Sykestue senger\r\n");
+        hb_buf_adds(
+            &b, "\xEF\xBB\xBF"
+                "Kommunenummer;Navn;År;Innbyggere;Innbyggere 80+;Sykehus liggedøgn;"
+                "Sykehus senger;KAD liggedøgn;KAD senger;Sykestue liggedøgn;Sykestue senger\r\n");
         for (int i = 0; i < n; i++) {
             if ((want >= 0 && i != want) || !rows[i].has_pop)
                 continue;
@@ -255,9 +258,9 @@ int hb_api_projections(struct hb_request *req, struct hb_error *err)
                           : json_pack("{s:s,s:s}", "kind", "helsefellesskap", "name", r->fs_name);
         json_t *series = json_array();
         for (int t = 0; t < years; t++) {
-            json_t *y = json_pack("{s:i,s:f,s:f,s:f}", "year", r->years[t].year, "population",
-                                  r->pop[t][0], "population67", r->pop[t][1], "population80",
-                                  r->pop[t][2]);
+            json_t *y =
+                json_pack("{s:i,s:f,s:f,s:f}", "year", r->years[t].year, "population", r->pop[t][0],
+                          "population67", r->pop[t][1], "population80", r->pop[t][2]);
             for (int k = 0; k < HB_PROJ_KINDS; k++)
                 json_object_set_new(y, hb_proj_kinds[k], kind_json(r, t, k));
             json_array_append_new(series, y);
@@ -270,9 +273,9 @@ int hb_api_projections(struct hb_request *req, struct hb_error *err)
     hb_resp_json(req, 200,
                  json_pack("{s:{s:f,s:f,s:f,s:f,s:i,s:i},s:{s:s,s:s},s:o}", "assumptions",
                            "shiftYears", a.shift_years, "efficiencyPct", a.efficiency_pct,
-                           "collaborationPct", a.collaboration_pct, "occupancyPct",
-                           a.occupancy_pct, "baseYear", a.base_year, "toYear", a.to_year, "base",
-                           "from", from, "to", until, "rows", out));
+                           "collaborationPct", a.collaboration_pct, "occupancyPct", a.occupancy_pct,
+                           "baseYear", a.base_year, "toYear", a.to_year, "base", "from", from, "to",
+                           until, "rows", out));
     free(rows);
     return 0;
 }

@@ -176,7 +176,7 @@ static bool protect(struct view *v, int t, int parent, struct scratch *x, int nk
     const int *kids = x->kids;
     int *size = x->size;
     bool *hidden = x->hidden;
-#define SUPP(cell) v->supp[(size_t)(cell) * HB_AN_NTRACKER + (size_t)t]
+#define SUPP(cell) v->supp[(size_t)(cell)*HB_AN_NTRACKER + (size_t)t]
     for (int i = 0; i < nkids; i++) {
         size[i] = v->cells[kids[i]].tn[t];
         hidden[i] = SUPP(kids[i]) != 0;
@@ -271,7 +271,8 @@ static void view_build(const struct hb_an *an, int year, struct view *v)
     }
     for (int f = an->nmuni; f < country; f++)
         for (int sl = 0; sl < SLOTS; sl++)
-            merge(&v->cells[(size_t)country * SLOTS + (size_t)sl], &v->cells[(size_t)f * SLOTS + (size_t)sl]);
+            merge(&v->cells[(size_t)country * SLOTS + (size_t)sl],
+                  &v->cells[(size_t)f * SLOTS + (size_t)sl]);
     for (size_t i = 0; i < (size_t)ne * SLOTS; i++)
         for (int t = 0; t < HB_AN_NTRACKER; t++)
             if (v->cells[i].tn[t] > 0 && v->cells[i].tn[t] < HB_AN_MIN_PATIENTS)

@@ -31,7 +31,9 @@ void hb_risk_score(const struct hb_risk_facts *f, struct hb_risk *out)
         [HB_RISK_BED_DAYS] = (int)(f->bed_days / 5),
         [HB_RISK_DISCHARGE_READY] = f->discharge_ready,
         [HB_RISK_PRIORITY] = f->priority_group ? 1 : 0,
-        [HB_RISK_AGE] = f->age >= 80 ? 3 : f->age >= 67 ? 2 : 0,
+        [HB_RISK_AGE] = f->age >= 80   ? 3
+                        : f->age >= 67 ? 2
+                                       : 0,
         [HB_RISK_ALERTS] = f->alerts,
     };
     out->total = 0;
@@ -172,12 +174,12 @@ static int by_score(const void *x, const void *y)
     return (a->patient_id > b->patient_id) - (a->patient_id < b->patient_id);
 }
 
-int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, struct hb_risk_row **rows,
-                    int *n, double *next_total, struct hb_error *err)
+int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, struct hb_risk_row **rows, int *n,
+                    double *next_total, struct hb_error *err)
 {
     const int64_t year = 365LL * 86400 * 1000000;
-    struct acc a = {.from = at_us - year, .at = at_us, .until = at_us + year,
-                    .at_day = hb_local_day(at_us)};
+    struct acc a = {
+        .from = at_us - year, .at = at_us, .until = at_us + year, .at_day = hb_local_day(at_us)};
     int rc;
     if ((rc = read_stays(db, &a, false, err)) ||
         (rc = read_counted(db, &a, SQL_CASES, false, err)) ||

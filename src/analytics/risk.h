@@ -9,6 +9,7 @@
 
 #include "../store/store.h"
 
+/* clang-format off */
 #define HB_RISK_FACTORS(X)                                                                   \
     X(ADMISSIONS, "admissions", "Innleggelser i sykehus", 2, 10)                             \
     X(EMERGENCY, "emergency", "Øyeblikkelig hjelp-innleggelser", 1, 5)                       \
@@ -17,6 +18,7 @@
     X(PRIORITY, "priorityGroup", "I en prioritert gruppe", 3, 3)                             \
     X(AGE, "age", "Alder (67–79: 2, 80+: 3)", 1, 3)                                          \
     X(ALERTS, "alerts", "Varsler fra hjemmeoppfølging", 1, 4)
+/* clang-format on */
 
 enum hb_risk_factor {
 #define HB_RISK_ENUM(e, code, label, points, max) HB_RISK_##e,
@@ -47,7 +49,7 @@ struct hb_risk_row {
     int64_t patient_id, municipality_id, gp_user_id;
     struct hb_risk_facts facts;
     struct hb_risk risk;
-    bool in_team;       /* has an active shared care plan */
+    bool in_team;         /* has an active shared care plan */
     double next_bed_days; /* bed-days in the twelve months after `at` (evaluation) */
 };
 
@@ -55,8 +57,8 @@ struct hb_risk_row {
  * the twelve months before at_us, highest first; with `next`, also counts
  * each one's bed-days in the twelve months after and (next_total) everyone's
  * (for the evaluation). *rows is malloc'ed. */
-int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, struct hb_risk_row **rows,
-                    int *n, double *next_total, struct hb_error *err);
+int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, struct hb_risk_row **rows, int *n,
+                    double *next_total, struct hb_error *err);
 
 /* The `helsebro risk` subcommand. */
 int hb_cmd_risk(int argc, char **argv);

@@ -67,7 +67,8 @@ int hb_api_high_users(struct hb_request *req, struct hb_error *err)
         if (r->in_team || r->risk.total == 0)
             continue;
         checked++;
-        struct hb_patient_ref ref = {.id = r->patient_id, .municipality_id = r->municipality_id,
+        struct hb_patient_ref ref = {.id = r->patient_id,
+                                     .municipality_id = r->municipality_id,
                                      .gp_user_id = r->gp_user_id};
         const char *relation = NULL, *reason = NULL;
         rc = hb_policy_check(db, u, &ref, arena, &relation, &reason, err);
@@ -92,9 +93,12 @@ int hb_api_high_users(struct hb_request *req, struct hb_error *err)
                                 hb_stmt_col(st, 0, NULL), "age", r->facts.age, "municipality",
                                 hb_stmt_col(st, 2, NULL), "score", r->risk.total, "points", parts,
                                 "reasons", reasons(r), "relation", relation));
-            audits[naudit++] = (struct hb_audit){
-                .patient_id = r->patient_id, .action = "search", .what = "HighUsers",
-                .relation = relation, .reason = reason, .allowed = true};
+            audits[naudit++] = (struct hb_audit){.patient_id = r->patient_id,
+                                                 .action = "search",
+                                                 .what = "HighUsers",
+                                                 .relation = relation,
+                                                 .reason = reason,
+                                                 .allowed = true};
             rc = 0;
         } else {
             json_decref(parts);
@@ -111,8 +115,8 @@ int hb_api_high_users(struct hb_request *req, struct hb_error *err)
     }
     json_t *factors = json_array();
     for (int k = 0; k < HB_RISK_NFACTORS; k++)
-        json_array_append_new(factors, json_pack("{s:s,s:s}", "code", hb_risk_codes[k], "label",
-                                                 hb_risk_labels[k]));
+        json_array_append_new(
+            factors, json_pack("{s:s,s:s}", "code", hb_risk_codes[k], "label", hb_risk_labels[k]));
     hb_resp_json(req, 200,
                  json_pack("{s:o,s:o,s:i,s:i}", "factors", factors, "patients", list,
                            "withoutRelation", hidden, "scored", n));

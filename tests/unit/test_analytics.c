@@ -60,8 +60,7 @@ static struct hb_an_value val(struct hb_an *an, int entity, const char *period)
     return v;
 }
 
-static struct hb_ind_result ind(struct hb_an *an, int entity, const char *period,
-                                const char *code)
+static struct hb_ind_result ind(struct hb_an *an, int entity, const char *period, const char *code)
 {
     struct hb_an_value v = val(an, entity, period);
     struct hb_ind_result r;
@@ -77,17 +76,28 @@ static bool near(double a, double b)
 static void kad(struct hb_an *an, int64_t id, int64_t patient, int64_t start, int64_t end,
                 bool home)
 {
-    struct hb_an_stay s = {.id = id, .patient_id = patient, .unit = HB_AN_KAD, .start = start,
-                           .end = end, .emergency = true, .home = home, .index_end = end >= 0};
+    struct hb_an_stay s = {.id = id,
+                           .patient_id = patient,
+                           .unit = HB_AN_KAD,
+                           .start = start,
+                           .end = end,
+                           .emergency = true,
+                           .home = home,
+                           .index_end = end >= 0};
     hb_an_stay(an, &s);
 }
 
 static void hosp(struct hb_an *an, int64_t id, int64_t patient, int64_t start, int64_t end,
                  bool emergency, bool transfer_in, bool index_end)
 {
-    struct hb_an_stay s = {.id = id, .patient_id = patient, .unit = HB_AN_HOSPITAL,
-                           .start = start, .end = end, .emergency = emergency,
-                           .transfer_in = transfer_in, .index_end = index_end};
+    struct hb_an_stay s = {.id = id,
+                           .patient_id = patient,
+                           .unit = HB_AN_HOSPITAL,
+                           .start = start,
+                           .end = end,
+                           .emergency = emergency,
+                           .transfer_in = transfer_in,
+                           .index_end = index_end};
     hb_an_stay(an, &s);
 }
 
@@ -243,9 +253,13 @@ static void test_discharge_ready(void)
     struct hb_an *an = world();
     hb_an_set_rate(an, 2024, 5745);
     /* B pays 4 days from 10 April; answered after six hours. */
-    struct hb_an_case c = {.id = 501, .patient_id = 7, .muni_id = B,
-                           .notice = at(2026, 4, 10, 8, 0), .answer = at(2026, 4, 10, 14, 0),
-                           .first_day = hb_civil_days(2026, 4, 10), .ndays = 4};
+    struct hb_an_case c = {.id = 501,
+                           .patient_id = 7,
+                           .muni_id = B,
+                           .notice = at(2026, 4, 10, 8, 0),
+                           .answer = at(2026, 4, 10, 14, 0),
+                           .first_day = hb_civil_days(2026, 4, 10),
+                           .ndays = 4};
     hb_an_case(an, &c);
     struct hb_an_value apr = val(an, 1, "2026-04");
     ok(apr.c[HB_AN_DR_DAYS] == 4 && apr.c[HB_AN_DR_NOK] == 4 * 5745,
@@ -326,26 +340,34 @@ static void test_every_indicator(void)
         /* KAD: 2 days from the p-th, home but for patient 5. */
         kad(an, 100 + p, p, at(2026, 3, p, 12, 0), at(2026, 3, p + 2, 12, 0), p != 5);
         /* Sykestue, ended 28 March. */
-        struct hb_an_stay sy = {.id = 200 + p, .patient_id = p, .unit = HB_AN_SYKESTUE,
+        struct hb_an_stay sy = {.id = 200 + p,
+                                .patient_id = p,
+                                .unit = HB_AN_SYKESTUE,
                                 .start = at(2026, 3, 28, 10, 0) - sy_days[p - 1] * 1440,
-                                .end = at(2026, 3, 28, 10, 0), .home = true, .index_end = true};
+                                .end = at(2026, 3, 28, 10, 0),
+                                .home = true,
+                                .index_end = true};
         hb_an_stay(an, &sy);
         /* Hospital: in 10-12 March, back as an emergency 20-22 March. */
         hosp(an, 300 + p, p, at(2026, 3, 10, 8, 0), at(2026, 3, 12, 8, 0), true, false, true);
         hosp(an, 400 + p, p, at(2026, 3, 20, 8, 0), at(2026, 3, 22, 8, 0), true, false, true);
         /* Discharge-ready from 5 March 08:00, answered at 20:00, 2 days paid. */
         int64_t nok[2] = {6000, 6000};
-        struct hb_an_case c = {.id = 500 + p, .patient_id = p, .muni_id = A,
-                               .notice = at(2026, 3, 5, 8, 0), .answer = at(2026, 3, 5, 20, 0),
-                               .first_day = hb_civil_days(2026, 3, 6), .ndays = 2, .day_nok = nok};
+        struct hb_an_case c = {.id = 500 + p,
+                               .patient_id = p,
+                               .muni_id = A,
+                               .notice = at(2026, 3, 5, 8, 0),
+                               .answer = at(2026, 3, 5, 20, 0),
+                               .first_day = hb_civil_days(2026, 3, 6),
+                               .ndays = 2,
+                               .day_nok = nok};
         hb_an_case(an, &c);
         /* Home monitoring: vital signs twice, two alerts acknowledged after
          * 2p and 2p + 10 minutes, the second of patients 1 and 2 escalated. */
         hb_an_observed(an, p, at(2026, 3, 3, 9, 0));
         hb_an_observed(an, p, at(2026, 3, 25, 9, 0));
         hb_an_alert(an, 600 + p, p, at(2026, 3, 3, 9, 0), at(2026, 3, 3, 9, 2 * p), false);
-        hb_an_alert(an, 700 + p, p, at(2026, 3, 25, 9, 0), at(2026, 3, 25, 9, 2 * p + 10),
-                    p <= 2);
+        hb_an_alert(an, 700 + p, p, at(2026, 3, 25, 9, 0), at(2026, 3, 25, 9, 2 * p + 10), p <= 2);
         /* A co-consultation: 100 km, 350 kr and 12 kg CO2 saved. */
         hb_an_consult(an, 800 + p, p, at(2026, 3, 15, 13, 0), 100, 35000, 12000);
     }
@@ -354,23 +376,23 @@ static void test_every_indicator(void)
         double value;
         bool suppressed;
     } want[] = {
-        {"kad_beds_per_7000", 2, false},      /* 2 beds x 7,000 / 7,000 */
+        {"kad_beds_per_7000", 2, false},                           /* 2 beds x 7,000 / 7,000 */
         {"kad_occupancy", 14400.0 * 100 / (2 * 31 * 1440), false}, /* 5 x 2 days of 2 x 31 */
         {"kad_los", 2, false},
-        {"kad_home_share", 80, false},         /* 4 of 5 */
-        {"kad_adm80_per_1000", 10, false},     /* 5 / 500 */
-        {"sy_los", 34.0 / 5, false},           /* (4 + 5 + 6 + 16 + 3) / 5 */
-        {"sy_over14", 1, true},                /* one patient: hidden */
+        {"kad_home_share", 80, false},     /* 4 of 5 */
+        {"kad_adm80_per_1000", 10, false}, /* 5 / 500 */
+        {"sy_los", 34.0 / 5, false},       /* (4 + 5 + 6 + 16 + 3) / 5 */
+        {"sy_over14", 1, true},            /* one patient: hidden */
         {"dr_days_per_1000", 10.0 * 1000 / 7000, false},
-        {"dr_days_per_1000_67", 10, false},    /* 10 / 1,000 */
-        {"dr_nok", 60000, false},              /* 10 days at 6,000 */
+        {"dr_days_per_1000_67", 10, false}, /* 10 / 1,000 */
+        {"dr_nok", 60000, false},           /* 10 days at 6,000 */
         {"dr_answer_days", 0.5, false},
-        {"readmit30", 50, false},              /* 5 of 10 index discharges */
-        {"emerg80_per_1000", 20, false},       /* 10 / 500 */
-        {"mon_patient_months", 5, false},      /* twice in March: once each */
+        {"readmit30", 50, false},         /* 5 of 10 index discharges */
+        {"emerg80_per_1000", 20, false},  /* 10 / 500 */
+        {"mon_patient_months", 5, false}, /* twice in March: once each */
         {"mon_alerts_per_pm", 2, false},
-        {"mon_ack_median", 11, false},         /* 2..10 and 12..20: (10 + 12) / 2 */
-        {"mon_escalated_share", 20, false},    /* 2 of 10 */
+        {"mon_ack_median", 11, false},      /* 2..10 and 12..20: (10 + 12) / 2 */
+        {"mon_escalated_share", 20, false}, /* 2 of 10 */
         {"co_held", 5, false},
         {"co_km", 500, false},
         {"co_nok", 1750, false},
@@ -503,8 +525,12 @@ static void test_projection(void)
         in.pop[t][3] = 100 + 2.5 * t;
         in.pop[t][4] = 50 + 2.5 * t;
     }
-    struct hb_proj_assume a = {.shift_years = 2, .efficiency_pct = 1, .collaboration_pct = 0,
-                               .occupancy_pct = 80, .base_year = 2026, .to_year = 2030};
+    struct hb_proj_assume a = {.shift_years = 2,
+                               .efficiency_pct = 1,
+                               .collaboration_pct = 0,
+                               .occupancy_pct = 80,
+                               .base_year = 2026,
+                               .to_year = 2030};
     struct hb_proj_year y[5];
     hb_projection(&in, &a, y);
     ok(y[0].year == 2026 && near(y[0].bed_days[0], 200), "2026: 200 bed-days");
@@ -531,8 +557,13 @@ static void test_risk(void)
 {
     subtest("risk score: each factor's points and its cap");
     struct hb_risk r;
-    struct hb_risk_facts f = {.admissions = 3, .emergency = 2, .bed_days = 14.9,
-                              .discharge_ready = 1, .priority_group = true, .age = 79, .alerts = 2};
+    struct hb_risk_facts f = {.admissions = 3,
+                              .emergency = 2,
+                              .bed_days = 14.9,
+                              .discharge_ready = 1,
+                              .priority_group = true,
+                              .age = 79,
+                              .alerts = 2};
     hb_risk_score(&f, &r);
     ok(r.part[HB_RISK_ADMISSIONS] == 6 && r.part[HB_RISK_EMERGENCY] == 2 &&
            r.part[HB_RISK_BED_DAYS] == 2 && r.part[HB_RISK_DISCHARGE_READY] == 2 &&
@@ -540,8 +571,12 @@ static void test_risk(void)
        "3 admissions 6, 2 emergency 2, 14.9 days 2, 1 discharge-ready 2, group 3, 79 years 2, "
        "2 alerts 2");
     ok(r.total == 19, "total 19: %d", r.total);
-    f = (struct hb_risk_facts){.admissions = 9, .emergency = 9, .bed_days = 99.9,
-                               .discharge_ready = 5, .age = 80, .alerts = 10};
+    f = (struct hb_risk_facts){.admissions = 9,
+                               .emergency = 9,
+                               .bed_days = 99.9,
+                               .discharge_ready = 5,
+                               .age = 80,
+                               .alerts = 10};
     hb_risk_score(&f, &r);
     ok(r.part[HB_RISK_BED_DAYS] == 19, "99.9 days: 19 whole fives");
     f.bed_days = 250;
