@@ -23,6 +23,14 @@ struct an_cell {
     uint8_t tn[HB_AN_NTRACKER];
 };
 
+/* Bed minutes of a (municipality, month) by kind of unit (hospital, KAD,
+ * sykestue) and the patient's age band at the stay's start (0-17, 18-49,
+ * 50-66, 67-79, 80-89, 90+): today's use for the projections. */
+enum { AN_KINDS = 3, AN_BANDS = 6 };
+struct an_use {
+    int64_t min[AN_KINDS][AN_BANDS];
+};
+
 struct an_muni {
     int64_t id;
     char nr[8];
@@ -54,6 +62,7 @@ struct an_patient {
 struct an_open {
     struct hb_an_stay s;
     int64_t upto; /* bed minutes counted up to here */
+    int muni;     /* where they were counted: the residence at admission */
 };
 
 struct an_case {
@@ -77,8 +86,9 @@ struct hb_an {
     int nmuni;
     struct an_kad *kads;
     int nkads;
-    /* cells[(month - month0) * muni_cap + muni] */
+    /* cells[(month - month0) * muni_cap + muni], and use[] alike */
     struct an_cell *cells;
+    struct an_use *use;
     int muni_cap, month0, nmonths, month_cap;
     struct an_patient *patients;
     int32_t npatients, patient_cap;

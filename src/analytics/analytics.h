@@ -170,6 +170,14 @@ struct hb_an_value {
 void hb_an_query(struct hb_an *an, const int *ents, int n, const struct hb_an_period *periods,
                  int np, struct hb_an_value *out);
 
+/* Bed-days of municipality muni's residents in the months [first_month,
+ * first_month + nmonths) (absolute: year * 12 + month - 1) by kind of unit
+ * (hospital, KAD, sykestue) and age band at the stay's start (0-17, 18-49,
+ * 50-66, 67-79, 80-89, 90+), and how many distinct patients each kind's
+ * days come from (0-5, 5 meaning five or more). */
+void hb_an_use_by_age(const struct hb_an *an, int muni, int first_month, int nmonths,
+                      double days[3][6], int patients[3]);
+
 /* ---- the live engine of a server ---- */
 /* Loads every fact from the database into a new engine, in one snapshot. */
 int hb_an_load(struct hb_db *db, bool postgres, struct hb_an **out, struct hb_error *err);

@@ -126,6 +126,7 @@ void hb_an_free(struct hb_an *an)
     free(an->muni);
     free(an->fs);
     free(an->cells);
+    free(an->use);
     free(an->patients);
     free(an->open);
     free(an->cases);
@@ -192,12 +193,18 @@ static void cells_reserve(struct hb_an *an, int need_muni, int month)
     if (first != an->month0 && an->nmonths)
         mcap = count + 24;
     struct an_cell *cells = hb_xcalloc((size_t)mcap * (size_t)cap, sizeof(*cells));
+    struct an_use *use = hb_xcalloc((size_t)mcap * (size_t)cap, sizeof(*use));
     for (int mo = 0; mo < an->nmonths; mo++)
-        for (int u = 0; u < an->nmuni; u++)
-            cells[(size_t)(mo + an->month0 - first) * (size_t)cap + (size_t)u] =
-                an->cells[(size_t)mo * (size_t)an->muni_cap + (size_t)u];
+        for (int u = 0; u < an->nmuni; u++) {
+            size_t to = (size_t)(mo + an->month0 - first) * (size_t)cap + (size_t)u,
+                   from = (size_t)mo * (size_t)an->muni_cap + (size_t)u;
+            cells[to] = an->cells[from];
+            use[to] = an->use[from];
+        }
     free(an->cells);
+    free(an->use);
     an->cells = cells;
+    an->use = use;
     an->muni_cap = cap;
     an->month_cap = mcap;
     an->month0 = first;
@@ -310,24 +317,6 @@ static void add(struct hb_an *an, int muni, int64_t minute, int counter, int64_t
         track(c, t, patient);
 }
 
-/* Adds sign * the minutes of [from, to) to `counter` of each month they touch. */
-static void add_span(struct hb_an *an, int muni, int64_t from, int64_t to, int counter, int sign,
-                     int t, int32_t patient)
-{
-    while (from < to) {
-        int month = hb__an_month(from);
-        int64_t next = hb__an_month_start(month + 1);
-        int64_t upto = next < to ? next : to;
-        struct an_cell *c = cell_of(an, muni, month);
-        if (!c)
-            return;
-        c->c[counter] += sign * (upto - from);
-        if (sign > 0)
-            track(c, t, patient);
-        from = upto;
-    }
-}
-
 static int age_at(const struct an_patient *p, int64_t minute)
 {
     int64_t days = minute / 1440 - p->birth_day;
@@ -342,6 +331,39 @@ static const int unit_tracker[] = {[HB_AN_OTHER] = -1,
                                    [HB_AN_HOSPITAL] = HB_AN_T_HOSP,
                                    [HB_AN_KAD] = HB_AN_T_KAD,
                                    [HB_AN_SYKESTUE] = HB_AN_T_SY};
+static const int use_kind[] = {
+    [HB_AN_OTHER] = -1, [HB_AN_HOSPITAL] = 0, [HB_AN_KAD] = 1, [HB_AN_SYKESTUE] = 2};
+
+static int age_band(int age)
+{
+    return age < 18 ? 0 : age < 50 ? 1 : age < 67 ? 2 : age < 80 ? 3 : age < 90 ? 4 : 5;
+}
+
+/* Adds sign * the minutes of [from, to) of stay s (of patient k) to the bed
+ * counter of its kind of unit, and to today's use by the age band the
+ * patient had at the stay's start, in each month they touch. */
+static void bed_span(struct hb_an *an, int muni, const struct hb_an_stay *s, int64_t from,
+                     int64_t to, int sign, int32_t k)
+{
+    int counter = bed_counter[s->unit], t = unit_tracker[s->unit], kind = use_kind[s->unit];
+    if (counter < 0)
+        return;
+    int band = age_band(age_at(&an->patients[k], s->start));
+    while (from < to) {
+        int month = hb__an_month(from);
+        int64_t next = hb__an_month_start(month + 1);
+        int64_t upto = next < to ? next : to;
+        struct an_cell *c = cell_of(an, muni, month);
+        if (!c)
+            return;
+        c->c[counter] += sign * (upto - from);
+        an->use[(size_t)(month - an->month0) * (size_t)an->muni_cap + (size_t)muni]
+            .min[kind][band] += sign * (upto - from);
+        if (sign > 0)
+            track(c, t, k);
+        from = upto;
+    }
+}
 
 static void stay_admitted(struct hb_an *an, const struct hb_an_stay *s, int32_t k)
 {
@@ -395,15 +417,13 @@ void hb_an_stay(struct hb_an *an, const struct hb_an_stay *s)
     if (k < 0)
         return;
     int mu = an->patients[k].muni;
-    int bc = bed_counter[s->unit], bt = unit_tracker[s->unit];
     int32_t o = hb__imap_get(&an->open_ix, s->id);
     an->generation++;
     if (o < 0) {
         stay_admitted(an, s, k);
         if (s->end >= 0) {
             stay_ended(an, s, k);
-            if (bc >= 0)
-                add_span(an, mu, s->start, s->end, bc, 1, bt, k);
+            bed_span(an, mu, s, s->start, s->end, 1, k);
             return;
         }
         if (an->nopen == an->open_cap) {
@@ -411,19 +431,17 @@ void hb_an_stay(struct hb_an *an, const struct hb_an_stay *s)
             an->open = hb_xrealloc(an->open, (size_t)an->open_cap * sizeof(*an->open));
         }
         o = an->nopen++;
-        an->open[o] = (struct an_open){.s = *s, .upto = an->now > s->start ? an->now : s->start};
+        an->open[o] =
+            (struct an_open){.s = *s, .upto = an->now > s->start ? an->now : s->start, .muni = mu};
         hb__imap_put(&an->open_ix, s->id, o);
-        if (bc >= 0)
-            add_span(an, mu, s->start, an->open[o].upto, bc, 1, bt, k);
+        bed_span(an, mu, s, s->start, an->open[o].upto, 1, k);
         return;
     }
     if (s->end < 0)
         return;
     struct an_open *op = &an->open[o];
-    if (bc >= 0) {
-        add_span(an, mu, op->s.start, op->upto, bc, -1, bt, k);
-        add_span(an, mu, op->s.start, s->end, bc, 1, bt, k);
-    }
+    bed_span(an, op->muni, &op->s, op->s.start, op->upto, -1, k);
+    bed_span(an, op->muni, s, s->start, s->end, 1, k);
     stay_ended(an, s, k);
     hb__imap_del(&an->open_ix, s->id);
     int32_t last = --an->nopen;
@@ -440,10 +458,9 @@ void hb_an_set_now(struct hb_an *an, int64_t now)
     an->now = now;
     for (int32_t i = 0; i < an->nopen; i++) {
         struct an_open *op = &an->open[i];
-        int bc = bed_counter[op->s.unit];
         int32_t k = hb__imap_get(&an->patient_ix, op->s.patient_id);
-        if (bc >= 0 && k >= 0 && now > op->upto)
-            add_span(an, an->patients[k].muni, op->upto, now, bc, 1, unit_tracker[op->s.unit], k);
+        if (k >= 0 && now > op->upto)
+            bed_span(an, op->muni, &op->s, op->upto, now, 1, k);
         if (now > op->upto)
             op->upto = now;
     }
@@ -573,4 +590,26 @@ void hb_an_consult(struct hb_an *an, int64_t id, int64_t patient_id, int64_t at,
     add(an, mu, at, HB_AN_CO_NOK_ORE, nok_ore, HB_AN_T_CO, k);
     add(an, mu, at, HB_AN_CO_CO2_G, co2_g, HB_AN_T_CO, k);
     an->generation++;
+}
+
+void hb_an_use_by_age(const struct hb_an *an, int muni, int first_month, int nmonths,
+                      double days[3][6], int patients[3])
+{
+    static const int trackers[AN_KINDS] = {HB_AN_T_HOSP, HB_AN_T_KAD, HB_AN_T_SY};
+    memset(days, 0, sizeof(double) * AN_KINDS * AN_BANDS);
+    struct an_cell seen = {0}; /* the distinct patients of each kind, as in a cell */
+    for (int m = first_month; m < first_month + nmonths; m++) {
+        int i = m - an->month0;
+        if (muni < 0 || muni >= an->nmuni || i < 0 || i >= an->nmonths)
+            continue;
+        size_t at = (size_t)i * (size_t)an->muni_cap + (size_t)muni;
+        for (int k = 0; k < AN_KINDS; k++) {
+            for (int b = 0; b < AN_BANDS; b++)
+                days[k][b] += (double)an->use[at].min[k][b] / 1440.0;
+            for (int j = 0; j < an->cells[at].tn[trackers[k]]; j++)
+                track(&seen, trackers[k], an->cells[at].t[trackers[k]][j]);
+        }
+    }
+    for (int k = 0; k < AN_KINDS; k++)
+        patients[k] = seen.tn[trackers[k]];
 }

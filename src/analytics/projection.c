@@ -1,6 +1,6 @@
 /* analytics: projections of bed-days and beds. The arithmetic is a pure
- * function (hb_projection); hb_proj_load measures today's use per age band
- * from the stays and reads the population projection. */
+ * function (hb_projection); today's use per age band comes from the engine
+ * (hb_an_use_by_age), the population projection from the database. */
 #include "projection_int.h"
 
 #include <math.h>
@@ -14,7 +14,6 @@
 const char *const hb_proj_bands[HB_PROJ_BANDS] = {"0-17",  "18-49", "50-66",
                                                   "67-79", "80-89", "90+"};
 const char *const hb_proj_kinds[HB_PROJ_KINDS] = {"hospital", "kad", "sykestue"};
-static const int band_lo[HB_PROJ_BANDS] = {0, 18, 50, 67, 80, 90};
 static const double band_width[HB_PROJ_BANDS] = {18, 32, 17, 13, 10, 10};
 
 void hb_projection(const struct hb_proj_input *in, const struct hb_proj_assume *a,
@@ -41,27 +40,6 @@ void hb_projection(const struct hb_proj_input *in, const struct hb_proj_assume *
     }
 }
 
-static int band_of_age(int age)
-{
-    int b = 0;
-    while (b + 1 < HB_PROJ_BANDS && age >= band_lo[b + 1])
-        b++;
-    return b;
-}
-
-static int kind_of(const char *unit_type)
-{
-    for (int k = 0; k < HB_PROJ_KINDS; k++)
-        if (unit_type && !strcmp(unit_type, k == 0 ? "hospital-ward" : hb_proj_kinds[k]))
-            return k;
-    return -1;
-}
-
-static const char SQL_STAYS[] =
-    "SELECT p.municipality_id, p.birth_date, o.unit_type, s.start_at, s.end_at, s.patient_id"
-    " FROM stay s JOIN patient p ON p.id = s.patient_id JOIN org o ON o.id = s.unit_id"
-    " WHERE s.start_at < ? AND (s.end_at IS NULL OR s.end_at > ?)"
-    " AND o.unit_type IN ('hospital-ward', 'kad', 'sykestue')";
 static const char SQL_POP[] = "SELECT municipality_id, year, age_band, SUM(count) FROM population"
                               " GROUP BY municipality_id, year, age_band";
 
@@ -73,48 +51,12 @@ static struct hb_proj_muni *muni_of(struct hb_proj_data *d, int64_t id)
     return NULL;
 }
 
-static void track(struct hb_proj_muni *m, int k, int64_t patient)
-{
-    int n = m->npatients[k];
-    if (n >= 5)
-        return;
-    for (int i = 0; i < n; i++)
-        if (m->patients[k][i] == patient)
-            return;
-    m->patients[k][n] = patient;
-    m->npatients[k] = n + 1;
-}
-
-int hb_proj_load(struct hb_db *db, struct hb_proj_data *d, struct hb_error *err)
+int hb_proj_load_population(struct hb_db *db, struct hb_proj_data *d, struct hb_error *err)
 {
     struct hb_stmt *st;
-    int rc = hb_db_stmt(db, SQL_STAYS, &st, err);
+    int rc = hb_db_stmt(db, SQL_POP, &st, err);
     if (rc)
         return rc;
-    hb_stmt_int(st, 1, d->to_us);
-    hb_stmt_int(st, 2, d->from_us);
-    int64_t mid_day = hb_local_day((d->from_us + d->to_us) / 2);
-    while ((rc = hb_stmt_step(st, err)) == 1) {
-        struct hb_proj_muni *m = muni_of(d, hb_stmt_col_int(st, 0));
-        int k = kind_of(hb_stmt_col(st, 2, NULL));
-        int64_t born;
-        if (!m || k < 0 || hb_date_days(hb_stmt_col(st, 1, NULL), &born))
-            continue;
-        int64_t from = hb_stmt_col_int(st, 3),
-                to = hb_stmt_col(st, 4, NULL) ? hb_stmt_col_int(st, 4) : d->to_us;
-        if (from < d->from_us)
-            from = d->from_us;
-        if (to > d->to_us)
-            to = d->to_us;
-        if (to <= from)
-            continue;
-        int band = band_of_age((int)((mid_day - born) * 4 / 1461));
-        m->bed_days[k][band] += (double)(to - from) / (86400.0 * 1000000);
-        track(m, k, hb_stmt_col_int(st, 5));
-    }
-    hb_stmt_done(st);
-    if (rc < 0 || (rc = hb_db_stmt(db, SQL_POP, &st, err)))
-        return rc < 0 ? rc : HB_INTERNAL;
     while ((rc = hb_stmt_step(st, err)) == 1) {
         struct hb_proj_muni *m = muni_of(d, hb_stmt_col_int(st, 0));
         int64_t year = hb_stmt_col_int(st, 1);

@@ -34,6 +34,9 @@ static int num_param(struct hb_request *req, const char *key, const char *label,
     return 0;
 }
 
+_Static_assert((int)AN_KINDS == (int)HB_PROJ_KINDS && (int)AN_BANDS == (int)HB_PROJ_BANDS,
+               "the engine keeps today's use in the projection's kinds and bands");
+
 /* UTC microseconds of local midnight on the first of a month. */
 static int64_t month_start_us(int year, int month)
 {
@@ -130,6 +133,7 @@ int hb_api_projections(struct hb_request *req, struct hb_error *err)
     int month = (today[5] - '0') * 10 + (today[6] - '0');
     struct hb_proj_data d = {.from_us = month_start_us(now_year - 1, month),
                              .to_us = month_start_us(now_year, month)};
+    int first_month = (now_year - 1) * 12 + month - 1; /* the engine's months */
 
     /* The municipalities, from the engine's list, with their helsefellesskap. */
     struct hb_store *s = hb_app_store(req);
@@ -152,6 +156,8 @@ int hb_api_projections(struct hb_request *req, struct hb_error *err)
         fs_name[i] = hb_arena_strdup(arena, p.name);
         if (nr && !strcmp(nr, e.nr))
             want = i;
+        /* Today's use: the last twelve full months, from the engine. */
+        hb_an_use_by_age(an, i, first_month, 12, d.m[i].bed_days, d.m[i].npatients);
     }
     d.n = nm;
     hb_an_live_done();
@@ -161,7 +167,7 @@ int hb_api_projections(struct hb_request *req, struct hb_error *err)
     struct hb_db *db = hb_store_acquire(s, err);
     if (!db)
         return HB_UNAVAILABLE;
-    rc = hb_proj_load(db, &d, err);
+    rc = hb_proj_load_population(db, &d, err);
     hb_store_release(s, db);
     if (rc)
         return rc;

@@ -13,8 +13,7 @@ struct hb_proj_muni {
     int64_t id;
     const char *nr, *name;
     double bed_days[HB_PROJ_KINDS][HB_PROJ_BANDS]; /* in the base window */
-    int64_t patients[HB_PROJ_KINDS][5];            /* up to five distinct, to tell "<5" */
-    int npatients[HB_PROJ_KINDS];
+    int npatients[HB_PROJ_KINDS]; /* distinct patients behind them, 0-5, to tell "<5" */
     double pop[HB_PROJ_YEARS][HB_PROJ_BANDS];
     bool has_pop[HB_PROJ_YEARS];
 };
@@ -25,9 +24,8 @@ struct hb_proj_data {
     int n;
 };
 
-/* Adds the bed-days in the window by age band and kind, and the population
- * of every year, to the municipalities in d. */
-int hb_proj_load(struct hb_db *db, struct hb_proj_data *d, struct hb_error *err);
+/* Adds the population of every year to the municipalities in d. */
+int hb_proj_load_population(struct hb_db *db, struct hb_proj_data *d, struct hb_error *err);
 /* Today's rates and the population of each projected year for one
  * municipality. False when it has no population figures. */
 bool hb_proj_input_of(const struct hb_proj_muni *m, const struct hb_proj_assume *a,

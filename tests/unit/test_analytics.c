@@ -414,6 +414,43 @@ static void test_every_indicator(void)
     hb_an_free(an);
 }
 
+static void test_use_by_age(void)
+{
+    subtest("today's use by kind of unit and age band, for the projections");
+    struct hb_an *an = world();
+    hb_an_set_now(an, at(2026, 3, 1, 0, 0));
+    /* Patient 1 (85) in hospital 31 January 12:00 - 2 February 12:00, then in
+     * KAD from 20 February, still there; patient 2 (50) in sykestue 10-15 February. */
+    hosp(an, 1, 1, at(2026, 1, 31, 12, 0), at(2026, 2, 2, 12, 0), true, false, true);
+    kad(an, 2, 1, at(2026, 2, 20, 0, 0), -1, false);
+    struct hb_an_stay sy = {.id = 3,
+                            .patient_id = 2,
+                            .unit = HB_AN_SYKESTUE,
+                            .start = at(2026, 2, 10, 0, 0),
+                            .end = at(2026, 2, 15, 0, 0)};
+    hb_an_stay(an, &sy);
+    double d[3][6];
+    int n[3];
+    hb_an_use_by_age(an, 0, 2026 * 12 + 1, 1, d, n);
+    ok(near(d[0][4], 1.5) && near(d[1][4], 9) && near(d[2][2], 5) && n[0] == 1 && n[1] == 1 &&
+           n[2] == 1,
+       "February: 1.5 hospital days at 80-89, 9 KAD days open to now, 5 sykestue days at 50-66");
+    double all = 0;
+    for (int k = 0; k < 3; k++)
+        for (int b = 0; b < 6; b++)
+            all += d[k][b];
+    ok(near(all, 15.5), "nothing else: %g", all);
+    hb_an_use_by_age(an, 0, 2026 * 12, 2, d, n);
+    ok(near(d[0][4], 2), "January and February: the whole hospital stay");
+    /* The KAD stay ends 2 March: February keeps its 9 days. */
+    kad(an, 2, 1, at(2026, 2, 20, 0, 0), at(2026, 3, 2, 0, 0), true);
+    hb_an_use_by_age(an, 0, 2026 * 12 + 1, 1, d, n);
+    ok(near(d[1][4], 9), "February after the end: %g", d[1][4]);
+    hb_an_use_by_age(an, 0, 2026 * 12 + 2, 1, d, n);
+    ok(near(d[1][4], 1) && n[1] == 1 && n[0] == 0, "March: one KAD day, no hospital patient");
+    hb_an_free(an);
+}
+
 static void test_shared_kad(void)
 {
     subtest("a shared KAD counts for each municipality it serves by its inhabitants");
@@ -602,6 +639,7 @@ int main(void)
     test_discharge_ready();
     test_monitoring();
     test_every_indicator();
+    test_use_by_age();
     test_shared_kad();
     test_open_and_consult();
     test_many_munis();
