@@ -177,6 +177,16 @@ test('a new stay shows in the indicators within seconds, without a restart', asy
   for (let i = 2; i <= 5; i++) await admit(100 + i, i);
   const v = await waitFor((x) => x.value === 5, 'five admissions aged 80+ per 1,000 aged 80+');
   assert.equal(v.value, 5);
+  // Vital signs of the five, as the KAD nurse registers them: five patient-months.
+  const followed = () => cell(analyst, `period=${month}&municipality=9901`, '9901', 'mon_patient_months');
+  assert.deepEqual(await followed(), { value: 0 });
+  const normal = { rr: '16', spo2: '97', oxygen: '0', sbp: '125', pulse: '72', acvpu: 'A', temperature: '37.0' };
+  for (let i = 1; i <= 5; i++) {
+    const r = await nurse.post(`/api/patients/${100 + i}/vitals`, { values: normal });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+  }
+  for (let i = 0; i < 50 && (await followed()).value !== 5; i++) await new Promise((res) => setTimeout(res, 200));
+  assert.deepEqual(await followed(), { value: 5 }, 'new vital signs within seconds');
 });
 
 test('projections: today\'s use per age band times the projected population', async () => {
