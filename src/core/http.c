@@ -130,10 +130,12 @@ void hb_resp_json(struct hb_request *req, int status, json_t *body)
         set_body(req, 500, "application/json; charset=utf-8", hb_xstrdup(msg), sizeof(msg) - 1);
         return;
     }
-    size_t len = json_dumpb(body, NULL, 0, JSON_COMPACT);
-    char *p = hb_xmalloc(len + 1);
-    json_dumpb(body, p, len, JSON_COMPACT);
-    p[len] = '\0';
+    /* One pass (json_dumpb sized first and then wrote: twice the encoding);
+     * reals with 15 significant digits, so 0.83 is not 0.82999999999999996. */
+    char *p = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (!p) /* jansson fails only when malloc does: abort, as hb_xmalloc would */
+        abort();
+    size_t len = strlen(p);
     json_decref(body);
     set_body(req, status, req->json_type ? req->json_type : "application/json; charset=utf-8", p,
              len);
