@@ -190,17 +190,26 @@ static bool nid_take(struct patients_job *j, uint64_t v)
 #define SIGMA_LOS 1.7
 #define LOS_MAX 40.0
 
+/* The share of each age band (as hb__bands) who are patients: 44 % in all. */
+static const double coverage[] = {0.25, 0.3, 0.45, 0.8, 0.95, 0.95};
+
 static int patients_tx(struct hb_db *db, void *arg, struct hb_error *err)
 {
     struct patients_job *j = arg;
     struct nat *g = j->g;
     struct nmuni *m = &g->m[j->muni];
     int32_t *births = g->birth + m->first;
+    /* The patients are the inhabitants who use health services: of each age
+     * band its population times the share that does (COVERAGE), so there are
+     * never more patients of an age than inhabitants. */
+    double total = 0;
+    for (int b = 0; b < hb__nbands; b++)
+        total += hb__bands[b].pop_pm * coverage[b];
     for (int i = 0; i < m->npatients; i++) {
-        unsigned x = hb__rnd(&g->rng, 1000), acc = 0;
+        double x = u01(g) * total, acc = 0;
         int band = hb__nbands - 1;
         for (int b = 0; b < hb__nbands; b++) {
-            acc += (unsigned)hb__bands[b].patient_pm;
+            acc += hb__bands[b].pop_pm * coverage[b];
             if (x < acc) {
                 band = b;
                 break;
@@ -217,7 +226,7 @@ static int patients_tx(struct hb_db *db, void *arg, struct hb_error *err)
     for (int i = 0; i < m->npatients; i++) {
         double z = sqrt(-2 * log(u01(g) + 1e-12)) * cos(6.283185307179586 * u01(g));
         int age = (int)((g->today - births[i]) / 365);
-        double by_age = age >= 80 ? 3 : age >= 67 ? 2 : age >= 50 ? 1.2 : 0.6;
+        double by_age = age >= 80 ? 1.6 : age >= 67 ? 1.3 : age >= 50 ? 1 : 0.6;
         sum += exp(SIGMA_ADMIT * z) * by_age;
         g->cw[m->first + i] = sum;
         double longer = exp(SIGMA_LOS * z);
@@ -425,9 +434,9 @@ static int monitoring(struct hb_db *db, struct nat *g, int k, const struct nmuni
 
 /* Per inhabitant and year: hospital, KAD, sykestue admissions, and home
  * monitoring episodes. */
-#define RATE_HOSPITAL 0.24
-#define RATE_KAD 0.035
-#define RATE_SYKESTUE 0.03
+#define RATE_HOSPITAL 0.17
+#define RATE_KAD 0.013
+#define RATE_SYKESTUE 0.02
 #define RATE_MONITORING 0.0006
 
 static int one_day(struct hb_db *db, struct nat *g, int64_t day, struct hb_error *err)
@@ -537,7 +546,7 @@ int hb_seed_national(struct hb_store *s, double scale, int years, uint64_t seed,
         snprintf(m->nr, sizeof(m->nr), "%04d", (5001 + i) % 10000);
         snprintf(m->name, sizeof(m->name), "Kommune %04d", 5001 + i);
         m->first = total;
-        m->npatients = m->pop * 45 / 100 + 1;
+        m->npatients = m->pop * 44 / 100 + 1;
         total += m->npatients;
         counts->inhabitants += m->pop;
     }
