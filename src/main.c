@@ -339,7 +339,7 @@ static int import_tx(struct hb_db *db, void *arg, struct hb_error *err)
 {
     struct import_ctx *c = arg;
     if (c->survey)
-        return hb_an_survey_import(db, c->csv, c->len, &c->survey_rows, err);
+        return hb_an_survey_import(db, c->csv, c->len, 0, &c->survey_rows, err);
     return hb_org_population_import(db, c->csv, c->len, &c->res, err);
 }
 

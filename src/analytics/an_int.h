@@ -109,9 +109,12 @@ struct hb_an {
     uint64_t generation;
     /* refresh state (load.c) */
     int64_t seen_change, seen_obs, seen_alert, seen_alert_event, seen_consult;
-    int64_t case_day;  /* the day open cases were last counted up to */
-    int64_t window_ms; /* how far back a refresh looks for late commits (load.c) */
-    int64_t *applied;  /* change-log seqs applied inside the window, oldest first */
+    int64_t case_day;          /* the day open cases were last counted up to */
+    int64_t window_ms;         /* how far back a refresh looks for late commits (load.c) */
+    struct hb_an_plans *plans; /* the plan and survey snapshot (extra.c) */
+    int64_t plans_at;          /* when it was read (us) */
+    bool plans_changed;        /* the refresh saw a change it may not show */
+    int64_t *applied;          /* change-log seqs applied inside the window, oldest first */
     int napplied, applied_cap;
     struct an_imap applied_ix; /* the same seqs, for skipping them */
 };

@@ -178,6 +178,20 @@ void hb_an_query(struct hb_an *an, const int *ents, int n, const struct hb_an_pe
 void hb_an_use_by_age(const struct hb_an *an, int muni, int first_month, int nmonths,
                       double days[3][6], int patients[3]);
 
+/* The shared care plans and user-experience surveys as they are now, per
+ * municipality (extra.c): read from the database outside the engine's lock,
+ * then installed. */
+struct hb_an_plans;
+int hb_an_plans_read(struct hb_db *db, const struct hb_an *an, struct hb_an_plans **out,
+                     struct hb_error *err);
+void hb_an_plans_free(struct hb_an_plans *p);
+/* Installs p (the engine owns it then) and frees the one before; the caller
+ * holds the write lock. */
+void hb_an_set_plans(struct hb_an *an, struct hb_an_plans *p, int64_t now_us);
+/* Whether the snapshot is due: plans, stays or surveys changed since it was
+ * read (at most every 5 s), or it is a minute old. */
+bool hb_an_plans_due(const struct hb_an *an, int64_t now_us);
+
 /* ---- the live engine of a server ---- */
 /* Loads every fact from the database into a new engine, in one snapshot. */
 int hb_an_load(struct hb_db *db, bool postgres, struct hb_an **out, struct hb_error *err);
@@ -190,6 +204,8 @@ struct hb_an *hb_an_live_read(struct hb_store *s, struct hb_error *err);
 void hb_an_live_done(void);
 /* Applies changes now (a test or a write that wants its change shown at once). */
 int hb_an_live_refresh(struct hb_store *s, struct hb_error *err);
+/* Reads the plan and survey snapshot again now (after an import). */
+int hb_an_live_plans_refresh(struct hb_store *s, struct hb_error *err);
 void hb_an_live_start(struct hb_store *s, int interval_s);
 void hb_an_live_stop(void);
 

@@ -288,16 +288,7 @@ static int indicators(struct hb_request *req, bool public, struct hb_error *err)
     struct hb_an_extra *extras =
         hb_xcalloc((cells ? cells : 1) * (size_t)hb_nindicators, sizeof(*extras));
     hb_an_query(an, q->ents, q->n, q->periods, q->np, vals);
-    struct hb_db *db = hb_store_acquire(s, err);
-    rc = db ? hb_an_extras(db, an, q->ents, q->n, q->periods, q->np, extras, err) : HB_UNAVAILABLE;
-    if (db)
-        hb_store_release(s, db);
-    if (rc) {
-        hb_an_live_done();
-        free(vals);
-        free(extras);
-        return rc;
-    }
+    hb_an_extras(an, q->ents, q->n, q->periods, q->np, extras);
     if (q->csv) {
         respond_csv(req, an, q, vals, extras);
     } else {
@@ -348,21 +339,26 @@ int hb_api_analytics_refresh(struct hb_request *req, struct hb_error *err)
 
 struct survey_ctx {
     const char *csv;
+    int64_t user_id;
     int rows;
 };
 
 static int survey_tx(struct hb_db *db, void *arg, struct hb_error *err)
 {
     struct survey_ctx *c = arg;
-    return hb_an_survey_import(db, c->csv, strlen(c->csv), &c->rows, err);
+    return hb_an_survey_import(db, c->csv, strlen(c->csv), c->user_id, &c->rows, err);
 }
 
 int hb_api_survey_import(struct hb_request *req, struct hb_error *err)
 {
-    struct survey_ctx c = {.csv = json_string_value(json_object_get(hb_req_json(req), "csv"))};
+    struct survey_ctx c = {.csv = json_string_value(json_object_get(hb_req_json(req), "csv")),
+                           .user_id = hb_app_user(req)->id};
     if (!c.csv)
         return hb_fail(err, HB_INVALID, "csv", "csv må være CSV-teksten som en streng");
     int rc = hb_store_write(hb_app_store(req), survey_tx, &c, err);
+    /* The one who imported sees the results at once. */
+    if (rc == 0)
+        rc = hb_an_live_plans_refresh(hb_app_store(req), err);
     if (rc)
         return rc;
     hb_resp_json(req, 200, json_pack("{s:i}", "rows", c.rows));

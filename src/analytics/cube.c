@@ -140,6 +140,7 @@ void hb_an_free(struct hb_an *an)
     hb__imap_free(&an->applied_ix);
     hb__imap_free(&an->observed);
     hb__imap_free(&an->units);
+    hb_an_plans_free(an->plans);
     free(an);
 }
 
@@ -612,4 +613,19 @@ void hb_an_use_by_age(const struct hb_an *an, int muni, int first_month, int nmo
     }
     for (int k = 0; k < AN_KINDS; k++)
         patients[k] = seen.tn[trackers[k]];
+}
+
+void hb_an_set_plans(struct hb_an *an, struct hb_an_plans *p, int64_t now_us)
+{
+    hb_an_plans_free(an->plans);
+    an->plans = p;
+    an->plans_at = now_us;
+    an->plans_changed = false;
+    an->generation++;
+}
+
+bool hb_an_plans_due(const struct hb_an *an, int64_t now_us)
+{
+    int64_t age = now_us - an->plans_at;
+    return !an->plans || age >= 60000000 || (an->plans_changed && age >= 5000000);
 }

@@ -1,7 +1,10 @@
 /* analytics: the indicators the engine does not keep: the shared care plans
  * as they are now (counted for the period that includes today) and the
  * imported user-experience surveys (by the period's year), suppressed like
- * the engine's cells; and the survey import. */
+ * the engine's cells; and the survey import. The figures are read from the
+ * database into a snapshot (hb_an_plans_read) that the live engine renews
+ * when plans, stays or surveys change and every minute, so a request reads
+ * no rows. */
 #include "extra.h"
 
 #include <stdio.h>
@@ -24,11 +27,18 @@ struct muni_extra {
     double score[AN_NYEARS][MAX_SURVEY], answers[AN_NYEARS][MAX_SURVEY];
 };
 
+struct hb_an_plans {
+    int n;                 /* municipalities (the engine's indexes) when read */
+    struct muni_extra *mx; /* [n] */
+};
+
+/* The patients with a stay in a priority group in the last twelve months
+ * (through the partial index stay_priority), and whether each has a plan. */
 static const char SQL_PRIO[] =
     "SELECT p.municipality_id, CASE WHEN EXISTS (SELECT 1 FROM care_plan cp WHERE"
     " cp.patient_id = p.id AND cp.status = 'active') THEN 1 ELSE 0 END FROM patient p"
-    " WHERE EXISTS (SELECT 1 FROM stay s WHERE s.patient_id = p.id AND s.priority_group IS NOT"
-    " NULL AND (s.end_at IS NULL OR s.end_at >= ?))";
+    " WHERE p.id IN (SELECT s.patient_id FROM stay s WHERE s.priority_group IS NOT NULL"
+    " AND (s.end_at IS NULL OR s.end_at >= ?))";
 static const char SQL_PLANS[] =
     "SELECT p.municipality_id, CASE WHEN EXISTS (SELECT 1 FROM care_item i WHERE"
     " i.plan_id = cp.id AND i.kind = 'goal' AND i.expressed_by = 'patient') THEN 1 ELSE 0 END"
@@ -58,6 +68,7 @@ static int survey_index(const char *survey, const char *measure)
 static int read_db(struct hb_db *db, const struct hb_an *an, struct muni_extra *mx,
                    struct hb_error *err)
 {
+    /* one read transaction: the four counts from one moment */
     int64_t now = hb_now_us(), year_ago = now - 365LL * 86400 * 1000000;
     char today[16];
     hb_local_date(now, today, sizeof(today));
@@ -107,6 +118,34 @@ static int read_db(struct hb_db *db, const struct hb_an *an, struct muni_extra *
     return 0;
 }
 
+int hb_an_plans_read(struct hb_db *db, const struct hb_an *an, struct hb_an_plans **out,
+                     struct hb_error *err)
+{
+    struct hb_an_plans *p = hb_xcalloc(1, sizeof(*p));
+    p->n = hb_an_nmuni(an);
+    p->mx = hb_xcalloc((size_t)(p->n ? p->n : 1), sizeof(*p->mx));
+    int rc = hb_db_exec(db, "BEGIN", err);
+    if (rc == 0) {
+        rc = read_db(db, an, p->mx, err);
+        struct hb_error ignore = {0};
+        hb_db_exec(db, rc ? "ROLLBACK" : "COMMIT", rc ? &ignore : err);
+    }
+    if (rc) {
+        hb_an_plans_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void hb_an_plans_free(struct hb_an_plans *p)
+{
+    if (!p)
+        return;
+    free(p->mx);
+    free(p);
+}
+
 /* Sums municipality m's figures into the cell of entity e. */
 static void add(struct muni_extra *into, const struct muni_extra *x)
 {
@@ -136,17 +175,14 @@ static int size_of(const struct hb_indicator *ind, int survey_k, const struct mu
     return x->noverdue_patients;
 }
 
-int hb_an_extras(struct hb_db *db, struct hb_an *an, const int *ents, int n,
-                 const struct hb_an_period *periods, int np, struct hb_an_extra *out,
-                 struct hb_error *err)
+void hb_an_extras(const struct hb_an *an, const int *ents, int n,
+                  const struct hb_an_period *periods, int np, struct hb_an_extra *out)
 {
     int nm = hb_an_nmuni(an), nf = hb_an_nfellesskap(an), ne = hb_an_nentity(an);
     struct muni_extra *mx = hb_xcalloc((size_t)ne, sizeof(*mx));
-    int rc = read_db(db, an, mx, err);
-    if (rc) {
-        free(mx);
-        return rc;
-    }
+    const struct hb_an_plans *snap = an->plans;
+    for (int m = 0; snap && m < nm && m < snap->n; m++)
+        mx[m] = snap->mx[m];
     for (int m = 0; m < nm; m++) {
         struct hb_an_entity e;
         hb_an_entity(an, m, &e);
@@ -236,7 +272,6 @@ int hb_an_extras(struct hb_db *db, struct hb_an *an, const int *ents, int n,
     free(hidden);
     free(kids);
     free(mx);
-    return 0;
 }
 
 /* ---- import ---- */
@@ -310,7 +345,7 @@ static int import_line(struct hb_db *db, char **f, const int col[6], int line, s
     return 0;
 }
 
-int hb_an_survey_import(struct hb_db *db, const char *csv, size_t len, int *rows,
+int hb_an_survey_import(struct hb_db *db, const char *csv, size_t len, int64_t user_id, int *rows,
                         struct hb_error *err)
 {
     char *text = hb_xmalloc(len + 1);
@@ -360,6 +395,12 @@ int hb_an_survey_import(struct hb_db *db, const char *csv, size_t len, int *rows
     }
     if (rc == 0 && !*rows)
         rc = hb_fail(err, HB_INVALID, "csv", "Ingen resultater i filen");
+    if (rc == 0) { /* the import's change record: history, and a sign to the engine */
+        char what[48];
+        int n = snprintf(what, sizeof(what), "{\"rows\":%d}", *rows);
+        rc = hb_store_change(db, "SurveyResults", hb_id_new(), 1, user_id, "create", what,
+                             (size_t)n, err);
+    }
     free(text);
     return rc;
 }

@@ -367,7 +367,6 @@ struct change_ctx {
 
 static void change_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
 {
-    (void)an;
     struct change_ctx *c = ctx;
     int64_t seq = hb_stmt_col_int(st, 0);
     if (hb__imap_get(c->applied, seq) >= 0)
@@ -378,6 +377,10 @@ static void change_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
                    : is(rt, "DischargeReadyCase", NULL, NULL) ? 2
                    : is(rt, "Location", "UnitServes", NULL)   ? 3 /* units, beds, catchment */
                                                               : -1;
+    /* What the plan and survey snapshot counts: plans, their goals and tasks,
+     * stays (priority groups) and survey imports. */
+    if (kind == 1 || is(rt, "CarePlan", "Goal", "Task") || is(rt, "SurveyResults", NULL, NULL))
+        an->plans_changed = true;
     if (kind < 0)
         return;
     if (c->ntodo == c->todo_cap) {

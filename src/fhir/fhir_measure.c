@@ -188,18 +188,6 @@ static int entity_of(struct hb_an *an, const char *key, size_t len)
     return -1;
 }
 
-/* The plan and survey values of the entities (see hb_an_extras). */
-static int extras(struct hb_request *req, struct hb_an *an, const int *ents, int n,
-                  const struct hb_an_period *p, struct hb_an_extra *out, struct hb_error *err)
-{
-    struct hb_store *s = hb_app_store(req);
-    struct hb_db *db = hb_store_acquire(s, err);
-    if (!db)
-        return HB_UNAVAILABLE;
-    int rc = hb_an_extras(db, an, ents, n, p, 1, out, err);
-    hb_store_release(s, db);
-    return rc;
-}
 
 int hb_fhir_measurereport_read(struct hb_request *req, struct hb_error *err)
 {
@@ -220,15 +208,12 @@ int hb_fhir_measurereport_read(struct hb_request *req, struct hb_error *err)
     struct hb_an_value v;
     hb_an_query(an, &e, 1, &p, 1, &v);
     struct hb_an_extra *x = hb_xcalloc((size_t)hb_nindicators, sizeof(*x));
-    int rc = extras(req, an, &e, 1, &p, x, err);
+    hb_an_extras(an, &e, 1, &p, 1, x);
     struct hb_an_entity ent;
     hb_an_entity(an, e, &ent);
-    json_t *r = rc ? NULL
-                   : report_json(ind, &ent, &p, &v, &x[ind - hb_indicators], hb__fhir_base(req));
+    json_t *r = report_json(ind, &ent, &p, &v, &x[ind - hb_indicators], hb__fhir_base(req));
     hb_an_live_done();
     free(x);
-    if (rc)
-        return rc;
     hb__fhir_respond(req, 200, r);
     return 0;
 }
@@ -280,12 +265,7 @@ int hb_fhir_measurereport_search(struct hb_request *req, struct hb_error *err)
     struct hb_an_extra *x =
         hb_xcalloc((size_t)(n ? n : 1) * (size_t)hb_nindicators, sizeof(*x));
     hb_an_query(an, ents, n, &p, 1, vals);
-    if ((rc = extras(req, an, ents, n, &p, x, err))) {
-        hb_an_live_done();
-        free(vals);
-        free(x);
-        return rc;
-    }
+    hb_an_extras(an, ents, n, &p, 1, x);
     const char *base = hb__fhir_base(req);
     json_t *b = hb__fhir_bundle("searchset"), *entries = json_object_get(b, "entry");
     int total = 0;

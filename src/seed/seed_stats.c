@@ -222,7 +222,7 @@ static int projection_tx(struct hb_db *db, void *arg, struct hb_error *err)
     int rows;
     int rc = hb_org_population_import(db, hb__demo_projection, strlen(hb__demo_projection), &r,
                                       err);
-    return rc ? rc : hb_an_survey_import(db, hb__demo_survey, strlen(hb__demo_survey), &rows, err);
+    return rc ? rc : hb_an_survey_import(db, hb__demo_survey, strlen(hb__demo_survey), 0, &rows, err);
 }
 
 int hb__seed_statistics(struct hb_store *s, struct hb_error *err)
