@@ -120,3 +120,23 @@ node "$BENCH/analytics/duckdb.mjs" "$DATA" "$OUT" "$A" "$B" "$A10" "$RUNS"
 
 echo "== same answers?"
 node "$BENCH/analytics/compare.mjs" "$OUT" sqlite postgres duckdb
+
+echo "== over HTTP: helsebro serve on the same database, the public dashboard's requests"
+PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+taskset -c 0 "$HB" serve --db "sqlite:$DATA/national.db" --listen "127.0.0.1:$PORT" >"$OUT/serve.log" 2>&1 &
+SERVER=$!
+BASE="http://127.0.0.1:$PORT/api/public/indicators"
+t0=$(date +%s)
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE?period=$YEAR")" = 200 ]; do sleep 1; done
+echo "http first_answer_after_start_s=$(( $(date +%s) - t0 ))"
+NR=$(sqlite3 "$DATA/national.db" "SELECT kommunenummer FROM org WHERE type = 'municipality' ORDER BY kommunenummer LIMIT 1")
+FS=$(sqlite3 "$DATA/national.db" "SELECT id FROM org WHERE type = 'helsefellesskap' ORDER BY id LIMIT 1")
+http() { # name query: median of 11 over HTTP from core 1, and the size
+    times=$(for _ in $(seq 1 11); do taskset -c 1 curl -s -o /dev/null -w '%{time_total} %{size_download}\n' "$BASE?$2"; done)
+    echo "http $1_ms=$(echo "$times" | sort -n | sed -n 6p | awk '{ printf "%.1f", $1 * 1000 }') bytes=$(echo "$times" | tail -1 | cut -d' ' -f2)"
+}
+http country_year "period=$YEAR"
+http country_year_csv "period=$YEAR&format=csv"
+http fellesskap_12_months "fellesskap=$FS&from=$YEAR-01&to=$YEAR-12"
+http municipality_10_years "municipality=$NR&from=$(( YEAR - 9 ))&to=$YEAR"
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true

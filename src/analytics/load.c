@@ -321,7 +321,7 @@ int hb_an_load(struct hb_db *db, bool postgres, struct hb_an **out, struct hb_er
     struct hb_an *an = hb_an_new();
     an->window_ms = postgres ? WINDOW_PG_MS : WINDOW_SQLITE_MS;
     /* SQLite sorts the stays by time in files, not in memory: at national
-     * scale (17 million stays) that is 200 MB of peak memory instead of 1.7 GB,
+     * scale (17 million stays) that was 200 MB of peak memory instead of 1.7 GB,
      * and faster than reading them by the patient index. */
     struct hb_error ignore = {0};
     if (!postgres)

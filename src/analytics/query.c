@@ -355,29 +355,53 @@ static void ack_medians(const struct hb_an *an, const int *ents, int n,
         slot_of[e] = -1;
     for (int i = 0; i < n; i++)
         slot_of[ents[i]] = i;
+    /* The acknowledged alerts by month (a counting sort), so each period
+     * visits only its own months' alerts. */
+    int nm = an->nmonths;
+    int32_t *start = hb_xcalloc((size_t)nm + 1, sizeof(int32_t));
+    int32_t *by_month = hb_xmalloc(sizeof(int32_t) * (size_t)(an->nalerts ? an->nalerts : 1));
     for (int32_t a = 0; a < an->nalerts; a++) {
         const struct an_alert *al = &an->alerts[a];
-        if (al->ack_min < 0 || al->muni < 0)
-            continue;
-        int chain[3] = {al->muni, an->nmuni + an->muni[al->muni].fs, ne - 1};
-        for (int p = 0; p < np; p++) {
-            int first, count;
-            period_months(&periods[p], &first, &count);
-            if (al->month < first || al->month >= first + count)
+        int m = al->month - an->month0;
+        if (al->ack_min >= 0 && al->muni >= 0 && m >= 0 && m < nm)
+            start[m + 1]++;
+    }
+    for (int m = 0; m < nm; m++)
+        start[m + 1] += start[m];
+    int32_t *fill = hb_xmalloc(sizeof(int32_t) * (size_t)(nm ? nm : 1));
+    memcpy(fill, start, sizeof(int32_t) * (size_t)nm);
+    for (int32_t a = 0; a < an->nalerts; a++) {
+        const struct an_alert *al = &an->alerts[a];
+        int m = al->month - an->month0;
+        if (al->ack_min >= 0 && al->muni >= 0 && m >= 0 && m < nm)
+            by_month[fill[m]++] = a;
+    }
+    free(fill);
+    for (int p = 0; p < np; p++) {
+        int first, count;
+        period_months(&periods[p], &first, &count);
+        for (int m = first - an->month0; m < first - an->month0 + count; m++) {
+            if (m < 0 || m >= nm)
                 continue;
-            for (int c = 0; c < 3; c++) {
-                int i = slot_of[chain[c]];
-                if (i < 0)
-                    continue;
-                size_t k = (size_t)i * (size_t)np + (size_t)p;
-                if (len[k] == cap[k]) {
-                    cap[k] = cap[k] ? cap[k] * 2 : 16;
-                    vals[k] = hb_xrealloc(vals[k], cap[k] * sizeof(int32_t));
+            for (int32_t j = start[m]; j < start[m + 1]; j++) {
+                const struct an_alert *al = &an->alerts[by_month[j]];
+                int chain[3] = {al->muni, an->nmuni + an->muni[al->muni].fs, ne - 1};
+                for (int c = 0; c < 3; c++) {
+                    int i = slot_of[chain[c]];
+                    if (i < 0)
+                        continue;
+                    size_t k = (size_t)i * (size_t)np + (size_t)p;
+                    if (len[k] == cap[k]) {
+                        cap[k] = cap[k] ? cap[k] * 2 : 16;
+                        vals[k] = hb_xrealloc(vals[k], cap[k] * sizeof(int32_t));
+                    }
+                    vals[k][len[k]++] = al->ack_min;
                 }
-                vals[k][len[k]++] = al->ack_min;
             }
         }
     }
+    free(start);
+    free(by_month);
     for (size_t k = 0; k < cells; k++) {
         out[k].ack_median_min = -1;
         if (!len[k])

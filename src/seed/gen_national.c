@@ -7,7 +7,7 @@
  * and stays longer (lognormal), so that the 5 % of a year's patients who use
  * most take about 40 % of its bed-days (the source documents: 5 % use about
  * half of specialist resources); one hospital stay in fifty ends in death.
- * Hospital stays average about five days. Written straight
+ * Hospital stays average about four days. Written straight
  * into the tables (one transaction a month), like an import of history; the
  * same seed gives the same data. Only synthetic ids (month + 80). */
 #include <math.h>
