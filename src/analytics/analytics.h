@@ -197,15 +197,19 @@ bool hb_an_plans_due(const struct hb_an *an, int64_t now_us);
 int hb_an_load(struct hb_db *db, bool postgres, struct hb_an **out, struct hb_error *err);
 /* Applies what changed in the database since the last load or refresh. */
 int hb_an_refresh(struct hb_db *db, struct hb_an *an, struct hb_error *err);
-/* The process's engine: loaded on first use, refreshed every few seconds by
- * hb_an_live_start's thread. hb_an_live_read locks it for reading (unlock with
- * hb_an_live_done); NULL with err when it cannot be loaded. */
+/* The process's engine: loaded by hb_an_live_start's thread when the server
+ * starts (or on first use when no thread runs) and refreshed by it every few
+ * seconds. hb_an_live_read locks it for reading (unlock with
+ * hb_an_live_done); NULL with err (HB_UNAVAILABLE) when it is still loading
+ * after a few seconds' wait or cannot be loaded. */
 struct hb_an *hb_an_live_read(struct hb_store *s, struct hb_error *err);
 void hb_an_live_done(void);
-/* Applies changes now (a test or a write that wants its change shown at once). */
+/* Applies changes now, and reads the plan and survey snapshot again (a test
+ * or a write that wants its change shown at once). */
 int hb_an_live_refresh(struct hb_store *s, struct hb_error *err);
 /* Reads the plan and survey snapshot again now (after an import). */
 int hb_an_live_plans_refresh(struct hb_store *s, struct hb_error *err);
+/* Starts the thread that loads the engine and refreshes it every interval_s. */
 void hb_an_live_start(struct hb_store *s, int interval_s);
 void hb_an_live_stop(void);
 

@@ -166,7 +166,7 @@ int hb_an_live_refresh(struct hb_store *s, struct hb_error *err)
     int rc = refresh(s, err);
     if (rc == 1) /* nothing to refresh yet: the load brings everything */
         return await_engine(s, err);
-    return rc ? rc : renew_plans(s, false, err);
+    return rc ? rc : renew_plans(s, true, err); /* "now": the plans too */
 }
 
 static void *live_main(void *arg)
