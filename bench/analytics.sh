@@ -131,6 +131,19 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE?period=$YEAR")" = 200 ]
 echo "http first_answer_after_start_s=$(( $(date +%s) - t0 ))"
 NR=$(sqlite3 "$DATA/national.db" "SELECT kommunenummer FROM org WHERE type = 'municipality' ORDER BY kommunenummer LIMIT 1")
 FS=$(sqlite3 "$DATA/national.db" "SELECT id FROM org WHERE type = 'helsefellesskap' ORDER BY id LIMIT 1")
+# The high-users list of a KAD nurse in that municipality: a ranking the
+# server computes in the background once the engine is loaded; the timings
+# below start when it is there.
+KAD=$(sqlite3 "$DATA/national.db" "SELECT u.id FROM org u JOIN org m ON m.id = u.parent_id
+  WHERE u.unit_type = 'kad' AND m.kommunenummer = '$NR' LIMIT 1")
+if ! sqlite3 "$DATA/national.db" "SELECT 1 FROM app_user WHERE username = 'bench.kad'" | grep -q 1; then
+    echo "bench-password" | "$HB" user add --db "sqlite:$DATA/national.db" --username bench.kad \
+        --name "Bench KAD" --role municipal-clinician --org "$KAD" >/dev/null
+fi
+JAR="$OUT/cookies"
+until curl -s -c "$JAR" -o /dev/null -H 'content-type: application/json' \
+    -d '{"username":"bench.kad","password":"bench-password"}' "http://127.0.0.1:$PORT/api/login" &&
+    [ "$(curl -s -b "$JAR" -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/high-users")" = 200 ]; do sleep 1; done
 http() { # name query: median of 11 over HTTP from core 1, and the size
     times=$(for _ in $(seq 1 11); do taskset -c 1 curl -s -o /dev/null -w '%{time_total} %{size_download}\n' "$BASE?$2"; done)
     echo "http $1_ms=$(echo "$times" | sort -n | sed -n 6p | awk '{ printf "%.1f", $1 * 1000 }') bytes=$(echo "$times" | tail -1 | cut -d' ' -f2)"
@@ -139,4 +152,8 @@ http country_year "period=$YEAR"
 http country_year_csv "period=$YEAR&format=csv"
 http fellesskap_12_months "fellesskap=$FS&from=$YEAR-01&to=$YEAR-12"
 http municipality_10_years "municipality=$NR&from=$(( YEAR - 9 ))&to=$YEAR"
+echo "http high_users_ranking_ms=$(sed -n 's/.*risk ranking computed" ms=\([0-9]*\).*/\1/p' "$OUT/serve.log" | head -1)"
+times=$(for _ in $(seq 1 11); do taskset -c 1 curl -s -b "$JAR" -o /dev/null -w '%{time_total}\n' \
+    "http://127.0.0.1:$PORT/api/high-users?limit=50"; done)
+echo "http high_users_50_ms=$(echo "$times" | sort -n | sed -n 6p | awk '{ printf "%.1f", $1 * 1000 }')"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/auth.h"
 #include "analytics/extra.h"
 #include "analytics/risk.h"
+#include "auth/auth.h"
 #include "careplan/careplan.h"
 #include "cli.h"
 #include "org/org.h"
@@ -92,8 +92,8 @@ static int cmd_seed(int argc, char **argv)
             hb_store_free(s);
             return 2;
         }
-        rc = hb_seed_patients(s, (int)count, hb_cli_get(&cli, "municipality", NULL), progress,
-                              &err);
+        rc =
+            hb_seed_patients(s, (int)count, hb_cli_get(&cli, "municipality", NULL), progress, &err);
     }
     hb_store_free(s);
     if (rc < 0)
@@ -109,43 +109,31 @@ static const struct hb_opt org_opts[] = {
     {NULL, NULL, NULL},
 };
 
-enum { MAX_SERVED = 64 };
-struct serves_ctx {
-    int64_t unit;
-    const char *nrs[MAX_SERVED];
-    int n;
-};
-
-static int serves_tx(struct hb_db *db, void *arg, struct hb_error *err)
-{
-    struct serves_ctx *c = arg;
-    return hb_org_serves_set(db, c->unit, c->nrs, c->n, 0, err);
-}
-
 /* org serves --unit ID --municipalities NR,...: who a shared unit serves. */
 static int org_serves(const struct hb_cli *cli, struct hb_store *s)
 {
-    struct serves_ctx c = {0};
+    struct hb_org_serves c = {0};
     if (!hb_cli_get(cli, "unit", NULL))
         return hb_cli_die("org serves: --unit is required (see `helsebro org list`)");
     if (hb_cli_int(cli, "unit", 0, 1, INT64_MAX, &c.unit))
         return 2;
-    char list[MAX_SERVED * 8];
+    char list[HB_ORG_MAX_SERVED * 8];
     const char *given = hb_cli_get(cli, "municipalities", "");
     if (strlen(given) >= sizeof(list))
-        return hb_cli_die("org serves: --municipalities is too long (at most %d)", MAX_SERVED);
+        return hb_cli_die("org serves: --municipalities is too long (at most %d)",
+                          HB_ORG_MAX_SERVED);
     snprintf(list, sizeof(list), "%s", given);
     for (char *p = list, *next; *p; p = next) {
         next = p + strcspn(p, ",");
         if (*next)
             *next++ = '\0';
-        if (*p && c.n == MAX_SERVED)
-            return hb_cli_die("org serves: at most %d municipalities", MAX_SERVED);
+        if (*p && c.n == HB_ORG_MAX_SERVED)
+            return hb_cli_die("org serves: at most %d municipalities", HB_ORG_MAX_SERVED);
         if (*p)
             c.nrs[c.n++] = p;
     }
     struct hb_error err = {0};
-    if (hb_store_write(s, serves_tx, &c, &err))
+    if (hb_store_write(s, hb_org_serves_tx, &c, &err))
         return hb_cli_die("org serves: %s", err.message);
     if (c.n)
         printf("Enheten betjener %d kommuner; sengene fordeles etter innbyggertall.\n", c.n);
@@ -408,8 +396,8 @@ static int cmd_user(int argc, char **argv)
 {
     struct hb_cli cli;
     if (hb_cli_parse(&cli, "user",
-                     "user add: add a user; the password is read from standard input.",
-                     user_opts, argc, argv))
+                     "user add: add a user; the password is read from standard input.", user_opts,
+                     argc, argv))
         return cli.exit_code;
     if (cli.npositional != 1 || strcmp(cli.positional[0], "add") != 0)
         return hb_cli_die("user: the subcommand is `user add`");
@@ -436,8 +424,8 @@ static int cmd_user(int argc, char **argv)
     }
     struct hb_error err = {0};
     int64_t id = 0;
-    int rc = hb_auth_user_add(s, hb_cli_get(&cli, "username", NULL),
-                              hb_cli_get(&cli, "name", NULL), role, org, patient, pw, &id, &err);
+    int rc = hb_auth_user_add(s, hb_cli_get(&cli, "username", NULL), hb_cli_get(&cli, "name", NULL),
+                              role, org, patient, pw, &id, &err);
     sodium_memzero(pw, sizeof(pw));
     hb_store_free(s);
     if (rc)
@@ -541,9 +529,12 @@ static const struct {
     {"migrate", cmd_migrate, "apply database migrations"},
     {"seed", cmd_seed, "load demo data (seed demo) or generated patients (seed patients)"},
     {"org", cmd_org, "list organisations and units (org list), who a shared unit serves"},
-    {"gen", cmd_gen, "generate synthetic data for benchmarks (gen flow, gen monitoring, gen national)"},
-    {"import", cmd_import, "import population figures, projections or survey results (import population|survey)"},
-    {"analytics", hb_cmd_analytics, "benchmark the indicator engine, export its facts (analytics bench|export)"},
+    {"gen", cmd_gen,
+     "generate synthetic data for benchmarks (gen flow, gen monitoring, gen national)"},
+    {"import", cmd_import,
+     "import population figures, projections or survey results (import population|survey)"},
+    {"analytics", hb_cmd_analytics,
+     "benchmark the indicator engine, export its facts (analytics bench|export)"},
     {"risk", hb_cmd_risk, "evaluate the risk score for proactive follow-up (risk evaluate)"},
     {"user", cmd_user, "add a user (user add), password on standard input"},
     {"token", cmd_token, "create an API bearer token (token create)"},

@@ -10,6 +10,7 @@
 
 #include "analytics/analytics.h"
 #include "analytics/analytics_api.h"
+#include "analytics/risk.h"
 #include "app.h"
 #include "auth/auth_api.h"
 #include "careplan/careplan_api.h"
@@ -65,6 +66,7 @@ static const struct hb_route routes[] = {
     {"GET",  "/api/worklist",                      hb_api_worklist,          0, STAFF},
     {"GET",  "/api/placement",                     hb_api_find_place,        0, NOT_PATIENT},
     {"PUT",  "/api/units/{id}",                    hb_api_unit_put,          JSON, STAFF | ADMIN},
+    {"PUT",  "/api/units/{id}/serves",             hb_api_unit_serves_put,   JSON, ADMIN},
     {"GET",  "/api/units/{id}/board",              hb_api_board,             0, NOT_PATIENT},
     {"PUT",  "/api/units/{id}/beds/{bed}",         hb_api_bed_put,           JSON, CLINICIAN},
     {"POST", "/api/stays",                         hb_api_admit,             JSON, CLINICIAN},
@@ -264,6 +266,7 @@ int hb_cmd_serve(int argc, char **argv)
     hb_server_stop(srv, 10000);
     hb_monitor_ticker_stop(ticker);
     hb_an_live_stop();
+    hb_risk_live_stop();
     hb_store_free(app.store);
     HB_LOG(HB_LOG_INFO, "msg=stopped");
     return 0;

@@ -10,6 +10,7 @@
 
 #include "../app.h"
 #include "extra.h"
+#include "risk.h"
 
 #include "../core/banned.h"
 
@@ -331,6 +332,8 @@ int hb_api_public_indicators(struct hb_request *req, struct hb_error *err)
 int hb_api_analytics_refresh(struct hb_request *req, struct hb_error *err)
 {
     int rc = hb_an_live_refresh(hb_app_store(req), err);
+    if (rc == 0)
+        rc = hb_risk_live_refresh(hb_app_store(req), err);
     if (rc)
         return rc;
     hb_resp_json(req, 200, json_pack("{s:b}", "refreshed", 1));

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "../core/core.h"
+#include "risk.h"
 
 #include "../core/banned.h"
 
@@ -179,7 +180,9 @@ static void *live_main(void *arg)
         struct hb_error err = {0};
         if (!loaded) {
             loaded = load(live.s, &err) == 0;
-            if (!loaded)
+            if (loaded) /* then the high users' ranking, not competing with the load */
+                hb_risk_live_start(live.s);
+            else
                 HB_LOG(HB_LOG_ERROR, "msg=\"analytics load failed\" error=\"%s\"", err.message);
         } else if (refresh(live.s, &err) < 0 || renew_plans(live.s, false, &err) < 0) {
             HB_LOG(HB_LOG_ERROR, "msg=\"analytics refresh failed\" error=\"%s\"", err.message);

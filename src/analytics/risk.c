@@ -51,7 +51,19 @@ struct acc {
     struct an_imap ix;
     int64_t from, at, until, at_day;
     double next_total; /* everyone's bed-days after `at` */
+    const atomic_bool *cancel;
 };
+
+/* Whether to give up: looked at every 64k rows. */
+static bool cancelled(const struct acc *a, int64_t rows)
+{
+    return a->cancel && (rows & 0xffff) == 0 && atomic_load(a->cancel);
+}
+
+static int give_up(struct hb_error *err)
+{
+    return hb_fail(err, HB_UNAVAILABLE, NULL, "Beregningen av risikoskår ble avbrutt");
+}
 
 static struct hb_risk_row *row_of(struct acc *a, int64_t patient, int64_t muni, int64_t gp,
                                   const char *birth)
@@ -119,7 +131,11 @@ static int read_stays(struct hb_db *db, struct acc *a, bool next, struct hb_erro
         return rc;
     hb_stmt_int(st, 1, next ? a->until : a->at);
     hb_stmt_int(st, 2, next ? a->at : a->from);
-    while ((rc = hb_stmt_step(st, err)) == 1) {
+    for (int64_t k = 1; (rc = hb_stmt_step(st, err)) == 1; k++) {
+        if (cancelled(a, k)) {
+            rc = give_up(err);
+            break;
+        }
         const char *type = hb_stmt_col(st, 4, NULL), *src = hb_stmt_col(st, 7, NULL);
         if (next) {
             int32_t i = hb__imap_get(&a->ix, hb_stmt_col_int(st, 0));
@@ -155,7 +171,11 @@ static int read_counted(struct hb_db *db, struct acc *a, const char *sql, bool a
         return rc;
     hb_stmt_int(st, 1, a->from);
     hb_stmt_int(st, 2, a->at);
-    while ((rc = hb_stmt_step(st, err)) == 1) {
+    for (int64_t k = 1; (rc = hb_stmt_step(st, err)) == 1; k++) {
+        if (cancelled(a, k)) {
+            rc = give_up(err);
+            break;
+        }
         struct hb_risk_row *r = row_from(a, st);
         if (alerts)
             r->facts.alerts++;
@@ -174,12 +194,15 @@ static int by_score(const void *x, const void *y)
     return (a->patient_id > b->patient_id) - (a->patient_id < b->patient_id);
 }
 
-int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, struct hb_risk_row **rows, int *n,
-                    double *next_total, struct hb_error *err)
+int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, const atomic_bool *cancel,
+                    struct hb_risk_row **rows, int *n, double *next_total, struct hb_error *err)
 {
     const int64_t year = 365LL * 86400 * 1000000;
-    struct acc a = {
-        .from = at_us - year, .at = at_us, .until = at_us + year, .at_day = hb_local_day(at_us)};
+    struct acc a = {.from = at_us - year,
+                    .at = at_us,
+                    .until = at_us + year,
+                    .at_day = hb_local_day(at_us),
+                    .cancel = cancel};
     int rc;
     if ((rc = read_stays(db, &a, false, err)) ||
         (rc = read_counted(db, &a, SQL_CASES, false, err)) ||

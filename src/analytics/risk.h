@@ -4,6 +4,7 @@
 #ifndef HB_AN_RISK_H
 #define HB_AN_RISK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,8 +28,8 @@ enum hb_risk_factor {
 };
 
 struct hb_risk_facts {
-    int admissions, emergency, discharge_ready, alerts, age;
     double bed_days;
+    int admissions, emergency, discharge_ready, alerts, age;
     bool priority_group;
 };
 
@@ -56,9 +57,51 @@ struct hb_risk_row {
 /* Scores every patient with a stay, a discharge-ready case or an alert in
  * the twelve months before at_us, highest first; with `next`, also counts
  * each one's bed-days in the twelve months after and (next_total) everyone's
- * (for the evaluation). *rows is malloc'ed. */
-int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, struct hb_risk_row **rows, int *n,
-                    double *next_total, struct hb_error *err);
+ * (for the evaluation). *rows is malloc'ed. When *cancel (may be NULL) turns
+ * true, gives up with HB_UNAVAILABLE. */
+int hb_risk_compute(struct hb_db *db, int64_t at_us, bool next, const atomic_bool *cancel,
+                    struct hb_risk_row **rows, int *n, double *next_total, struct hb_error *err);
+
+/* ---- the ranking of a running server (risk_live.c) ----
+ * Scoring everyone reads a year of stays, cases and alerts (seconds to tens
+ * of seconds for a whole country), so a server keeps a snapshot: computed by
+ * a thread of its own, renewed in the background when it is older than 30
+ * times what it took to compute (at least 5 s, at most 10 minutes), and read
+ * by requests as it is. */
+/* A row of the snapshot: the facts (the points are worked out again when
+ * listed) and the total ranked by. */
+struct hb_risk_ranked {
+    int64_t patient_id, municipality_id, gp_user_id;
+    struct hb_risk_facts facts;
+    int total;
+};
+struct hb_risk_snap {
+    struct hb_risk_ranked *rows; /* scored above 0 and not in a team then, highest first */
+    int n, scored;            /* rows kept, and patients scored */
+    int32_t *by_muni, *by_gp; /* positions in rows, ordered by (municipality or GP, position) */
+    int64_t *ids;             /* patient ids sorted, with */
+    int32_t *id_pos;          /* the position of each */
+    int64_t at_us, took_us;   /* when it was computed, and how long it took */
+    int refs;
+};
+/* The current snapshot, held until hb_risk_live_release; starts a renewal
+ * when it is due. While the first one is computed, waits a few seconds, then
+ * NULL with err (HB_UNAVAILABLE). */
+const struct hb_risk_snap *hb_risk_live_get(struct hb_store *s, struct hb_error *err);
+void hb_risk_live_release(const struct hb_risk_snap *snap);
+/* Computes a snapshot now, in the caller's thread, and installs it. */
+int hb_risk_live_refresh(struct hb_store *s, struct hb_error *err);
+/* Starts computing the first snapshot in the background (a server's start). */
+void hb_risk_live_start(struct hb_store *s);
+/* Stops a computation under way and frees the snapshot. */
+void hb_risk_live_stop(void);
+
+/* Positions of the rows of a municipality or a GP's list, highest first
+ * (*pos points into the snapshot); how many. */
+int hb_risk_snap_muni(const struct hb_risk_snap *snap, int64_t muni_id, const int32_t **pos);
+int hb_risk_snap_gp(const struct hb_risk_snap *snap, int64_t gp_user_id, const int32_t **pos);
+/* The position of a patient's row, or -1. */
+int32_t hb_risk_snap_find(const struct hb_risk_snap *snap, int64_t patient_id);
 
 /* The `helsebro risk` subcommand. */
 int hb_cmd_risk(int argc, char **argv);

@@ -65,7 +65,7 @@ int hb_cmd_risk(int argc, char **argv)
     struct hb_risk_row *rows = NULL;
     int n = 0;
     double total = 0;
-    int rc = db ? hb_risk_compute(db, at, true, &rows, &n, &total, &err) : HB_UNAVAILABLE;
+    int rc = db ? hb_risk_compute(db, at, true, NULL, &rows, &n, &total, &err) : HB_UNAVAILABLE;
     if (db)
         hb_store_release(s, db);
     hb_store_free(s);

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "../app.h"
+#include "../core/banned.h"
 #include "../org/org.h"
 #include "flow.h"
-#include "../core/banned.h"
 
 int hb_api_capacity(struct hb_request *req, struct hb_error *err)
 {
@@ -34,21 +34,65 @@ int hb_api_unit_get(struct hb_request *req, struct hb_error *err)
     if (!db)
         return HB_UNAVAILABLE;
     struct hb_org o;
-    json_t *codes = NULL;
+    json_t *codes = NULL, *serves = NULL;
     rc = hb_org_get_unit(db, id, hb_req_arena(req), &o, "id", err);
     if (rc == 0)
         rc = hb_flow_unit_capabilities(db, id, &codes, err);
+    if (rc == 0)
+        rc = hb_org_serves_get(db, id, &serves, err);
+    hb_store_release(s, db);
+    if (rc) {
+        json_decref(codes);
+        return rc;
+    }
+    const struct hb_user *u = hb_app_user(req);
+    hb_resp_json(req, 200,
+                 json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:i,s:i,s:o,s:o,s:o,s:b}", "id",
+                           hb_req_param(req, 0), "name", o.name, "unitType", o.unit_type,
+                           "unitTypeLabel", hb_unit_type_label(o.unit_type), "owner", o.parent_name,
+                           "beds", o.beds, "version", o.version, "capabilities", codes,
+                           "capabilityList", hb_capability_list(), "serves", serves, "canEdit",
+                           u->role == HB_ROLE_ADMIN || u->org_id == id));
+    return 0;
+}
+
+/* PUT /api/units/{id}/serves {"municipalities": ["4631", ...]}: the
+ * municipalities an inter-municipal unit serves (an agreement between them:
+ * administrators only); an empty list: only its owner. */
+int hb_api_unit_serves_put(struct hb_request *req, struct hb_error *err)
+{
+    struct hb_org_serves c = {.user = hb_app_user(req)->id};
+    int rc = hb_app_id_param(req, 0, &c.unit, err);
+    if (rc)
+        return rc;
+    json_t *list = json_object_get(hb_req_json(req), "municipalities");
+    if (!json_is_array(list) || json_array_size(list) > HB_ORG_MAX_SERVED)
+        return hb_fail(err, HB_INVALID, "municipalities",
+                       "municipalities må være en liste med inntil %d kommunenummer",
+                       HB_ORG_MAX_SERVED);
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        const char *nr = json_string_value(v);
+        int64_t num;
+        if (!nr || strlen(nr) != 4 || hb_parse_i64(nr, 4, 0, 9999, &num))
+            return hb_fail(err, HB_INVALID, "municipalities",
+                           "Kommunenummer nr. %zu er ikke fire sifre", i + 1);
+        c.nrs[c.n++] = nr;
+    }
+    if ((rc = hb_store_write(hb_app_store(req), hb_org_serves_tx, &c, err)))
+        return rc;
+    struct hb_store *s = hb_app_store(req);
+    struct hb_db *db = hb_store_acquire(s, err);
+    if (!db)
+        return HB_UNAVAILABLE;
+    json_t *serves = NULL;
+    rc = hb_org_serves_get(db, c.unit, &serves, err);
     hb_store_release(s, db);
     if (rc)
         return rc;
-    const struct hb_user *u = hb_app_user(req);
-    hb_resp_json(req, 200,
-                 json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:i,s:i,s:o,s:o,s:b}", "id",
-                           hb_req_param(req, 0), "name", o.name, "unitType", o.unit_type,
-                           "unitTypeLabel", hb_unit_type_label(o.unit_type), "owner",
-                           o.parent_name, "beds", o.beds, "version", o.version, "capabilities",
-                           codes, "capabilityList", hb_capability_list(), "canEdit",
-                           u->role == HB_ROLE_ADMIN || u->org_id == id));
+    hb_resp_json(req, 200, json_pack("{s:o}", "serves", serves));
     return 0;
 }
 
@@ -69,10 +113,9 @@ int hb_api_unit_put(struct hb_request *req, struct hb_error *err)
     if (v < 1 || v > 1000000000)
         return hb_fail(err, HB_INVALID, "version", "Ugyldig versjon");
     int new_version;
-    if ((rc = hb_flow_unit_update(hb_app_store(req), hb_app_user(req), id,
-                                  b < -1 || b > 100000 ? -1 : (int)b,
-                                  json_object_get(body, "capabilities"), (int)v, &new_version,
-                                  err)))
+    if ((rc = hb_flow_unit_update(
+             hb_app_store(req), hb_app_user(req), id, b < -1 || b > 100000 ? -1 : (int)b,
+             json_object_get(body, "capabilities"), (int)v, &new_version, err)))
         return rc;
     hb_resp_json(req, 200, json_pack("{s:i}", "version", new_version));
     return 0;
@@ -237,9 +280,8 @@ int hb_api_settlement(struct hb_request *req, struct hb_error *err)
     if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
         return hb_fail(err, HB_INVALID, "format", "format må være csv eller json");
     json_t *j;
-    if ((rc = hb_flow_settlement(hb_app_store(req), hb_app_user(req), id,
-                                 hb_req_query(req, "from"), hb_req_query(req, "to"),
-                                 hb_req_arena(req), &j, err)))
+    if ((rc = hb_flow_settlement(hb_app_store(req), hb_app_user(req), id, hb_req_query(req, "from"),
+                                 hb_req_query(req, "to"), hb_req_arena(req), &j, err)))
         return rc;
     if (!format || strcmp(format, "json") == 0) {
         hb_resp_json(req, 200, j);

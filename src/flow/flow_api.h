@@ -7,6 +7,7 @@
 int hb_api_capacity(struct hb_request *req, struct hb_error *err);
 int hb_api_unit_get(struct hb_request *req, struct hb_error *err);
 int hb_api_unit_put(struct hb_request *req, struct hb_error *err);
+int hb_api_unit_serves_put(struct hb_request *req, struct hb_error *err);
 int hb_api_board(struct hb_request *req, struct hb_error *err);
 int hb_api_admit(struct hb_request *req, struct hb_error *err);
 int hb_api_move(struct hb_request *req, struct hb_error *err);

@@ -142,3 +142,32 @@ int hb_org_serves_set(struct hb_db *db, int64_t unit_id, const char *const *nrs,
     hb_arena_free(a);
     return rc;
 }
+
+int hb_org_serves_tx(struct hb_db *db, void *arg, struct hb_error *err)
+{
+    struct hb_org_serves *c = arg;
+    return hb_org_serves_set(db, c->unit, c->nrs, c->n, c->user, err);
+}
+
+static const char SQL_SERVES_OF[] =
+    "SELECT m.kommunenummer FROM unit_serves s JOIN org m ON m.id = s.municipality_id"
+    " WHERE s.unit_id = ? ORDER BY m.kommunenummer";
+
+int hb_org_serves_get(struct hb_db *db, int64_t unit_id, json_t **out, struct hb_error *err)
+{
+    struct hb_stmt *st;
+    int rc = hb_db_stmt(db, SQL_SERVES_OF, &st, err);
+    if (rc)
+        return rc;
+    hb_stmt_int(st, 1, unit_id);
+    json_t *nrs = json_array();
+    while ((rc = hb_stmt_step(st, err)) == 1)
+        json_array_append_new(nrs, json_string(hb_stmt_col(st, 0, NULL)));
+    hb_stmt_done(st);
+    if (rc < 0) {
+        json_decref(nrs);
+        return rc;
+    }
+    *out = nrs;
+    return 0;
+}

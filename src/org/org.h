@@ -10,19 +10,19 @@
 #include "../store/store.h"
 
 /* Organisation types and unit types, with Norwegian labels. */
-#define HB_ORG_TYPES(X)                                                            \
-    X("helsefellesskap", "Helsefellesskap")                                        \
-    X("hf", "Helseforetak")                                                        \
-    X("hospital", "Sykehus")                                                       \
-    X("municipality", "Kommune")                                                   \
-    X("unit", "Enhet")                                                             \
+#define HB_ORG_TYPES(X)                                                                            \
+    X("helsefellesskap", "Helsefellesskap")                                                        \
+    X("hf", "Helseforetak")                                                                        \
+    X("hospital", "Sykehus")                                                                       \
+    X("municipality", "Kommune")                                                                   \
+    X("unit", "Enhet")                                                                             \
     X("gp-office", "Fastlegekontor")
-#define HB_UNIT_TYPES(X)                                                           \
-    X("hospital-ward", "Sykehusavdeling")                                          \
-    X("kad", "KAD/ØHD")                                                            \
-    X("sykestue", "Sykestue")                                                      \
-    X("joint-unit", "Felles enhet")                                                \
-    X("short-term-nursing-home", "Korttidsplass sykehjem")                         \
+#define HB_UNIT_TYPES(X)                                                                           \
+    X("hospital-ward", "Sykehusavdeling")                                                          \
+    X("kad", "KAD/ØHD")                                                                            \
+    X("sykestue", "Sykestue")                                                                      \
+    X("joint-unit", "Felles enhet")                                                                \
+    X("short-term-nursing-home", "Korttidsplass sykehjem")                                         \
     X("home-care", "Hjemmetjeneste")
 
 /* Returns the Norwegian label of an org or unit type, or NULL when unknown. */
@@ -43,10 +43,10 @@ int hb_org_population_add(struct hb_db *db, int64_t municipality_id, int year, c
                           const char *age_band, int count, struct hb_error *err);
 
 struct hb_org_query {
-    bool units;         /* units (Location) instead of organisations */
-    const char *type;   /* org type or unit type; NULL: any */
-    const char *name;   /* case-insensitive prefix of the name; NULL: any */
-    const char *ident;  /* kommunenummer or orgnr; NULL: any */
+    bool units;        /* units (Location) instead of organisations */
+    const char *type;  /* org type or unit type; NULL: any */
+    const char *name;  /* case-insensitive prefix of the name; NULL: any */
+    const char *ident; /* kommunenummer or orgnr; NULL: any */
     int count;
 };
 /* Lists matching organisations ordered by type and name; strings in arena. */
@@ -100,6 +100,17 @@ double hb_org_bed_share(int beds, int64_t pop, int64_t served_pop, int nserved);
  * unknown; nothing is changed then. */
 int hb_org_serves_set(struct hb_db *db, int64_t unit_id, const char *const *nrs, int n,
                       int64_t user_id, struct hb_error *err);
+/* hb_org_serves_set as the callback of hb_store_write. */
+enum { HB_ORG_MAX_SERVED = 64 };
+struct hb_org_serves {
+    int64_t unit, user;
+    const char *nrs[HB_ORG_MAX_SERVED];
+    int n;
+};
+int hb_org_serves_tx(struct hb_db *db, void *arg, struct hb_error *err);
+/* The kommunenummer of the municipalities a unit serves, ascending: a new
+ * JSON array (empty: only its owner). */
+int hb_org_serves_get(struct hb_db *db, int64_t unit_id, json_t **out, struct hb_error *err);
 
 /* FHIR Organization (non-units) or Location (units) for o. New reference. */
 json_t *hb_org_fhir(const struct hb_org *o);

@@ -177,3 +177,32 @@ test('a KAD nurse opens the stays behind a number', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a KAD nurse sees the patients for proactive follow-up and searches the list', async () => {
+  const page = await suite.browser.newPage();
+  const errors = collectErrors(page);
+  await loginAs(page, suite.srv.base, 'sykepleier.kad');
+  await page.goto(`${suite.srv.base}/#/hoyforbrukere`);
+  await page.getByRole('heading', { name: 'Pasienter som kan ha nytte av proaktiv oppfølging' }).waitFor();
+  const rows = page.locator('#high-users tbody tr');
+  await rows.first().waitFor();
+  const n = await rows.count();
+  assert.ok(n >= 5, `patients without a team of Alver and the KAD: ${n}`);
+  const scores = await page.locator('#high-users tbody tr td:first-of-type').allInnerTexts();
+  const nums = scores.map(Number);
+  assert.deepEqual(nums, [...nums].sort((a, b) => b - a), 'highest score first');
+  assert.match(await rows.first().locator('.reasons').innerText(), /\d/, 'the reasons in words');
+  assert.match(await page.locator('#high-users-computed').innerText(), /^Skåren ble beregnet \d{2}\.\d{2}\.\d{4}/);
+  // Searching by a listed name leaves that patient's row (and any namesakes).
+  const name = (await rows.first().locator('th a').innerText()).trim();
+  await page.getByLabel('Søk i lista (navn eller kommune)').fill(name);
+  const visible = await page.locator('#high-users tbody tr:not([hidden])').count();
+  assert.ok(visible >= 1 && visible < n, `${visible} of ${n} rows match "${name}"`);
+  await page.getByLabel('Søk i lista (navn eller kommune)').fill('ingen slik pasient');
+  assert.equal(await page.locator('#high-users tbody tr:not([hidden])').count(), 0);
+  const listed = Number(suite.db.query(`SELECT COUNT(*) FROM audit_log WHERE what = 'HighUsers'
+    AND user_id = (SELECT id FROM app_user WHERE username = 'sykepleier.kad')`));
+  assert.ok(listed >= n, `every listed patient audited: ${listed}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

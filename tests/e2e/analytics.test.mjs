@@ -57,7 +57,8 @@ before(async () => {
   db = newDatabase('analytics');
   assert.equal(cli(['migrate', '--db', db.url]).status, 0);
   fixture();
-  for (const [user, role, org] of [['sekretariat', 'analyst', 1], ['kad', 'municipal-clinician', 22], ['pas', 'patient', 10]]) {
+  for (const [user, role, org] of [['sekretariat', 'analyst', 1], ['kad', 'municipal-clinician', 22], ['pas', 'patient', 10],
+    ['lege', 'gp', 10], ['medisin', 'hospital-clinician', 21], ['drift', 'admin', 1]]) {
     const r = cli(['user', 'add', '--db', db.url, '--username', user, '--name', user, '--role', role, '--org', String(org),
       ...(role === 'patient' ? ['--patient', '106'] : [])], `${PASSWORD}\n`);
     assert.equal(r.status, 0, r.stderr);
@@ -252,11 +253,21 @@ test('high users: patients without a team, ranked with their reasons, only with 
   // Patient 107 lives in Bby: the KAD nurse of Aby has no relation to him.
   rows.push(`INSERT INTO stay (id, patient_id, unit_id, start_at, end_at, version, source, discharge_to)
     VALUES (820, 107, 21, ${now - 20 * day}, ${now - 10 * day}, 2, 'gp', 'home')`);
+  rows.push("UPDATE patient SET gp_user_id = (SELECT id FROM app_user WHERE username = 'lege') WHERE id = 107");
   db.query(rows.join(';\n') + ';');
-  const before = Number(db.query("SELECT COUNT(*) FROM audit_log WHERE what = 'HighUsers'"));
-  const r = await nurse.get('/api/high-users');
-  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const audited = () => Number(db.query("SELECT COUNT(*) FROM audit_log WHERE what = 'HighUsers'"));
+  // The ranking is a snapshot renewed in the background: it catches up within seconds.
+  let r;
+  let before;
+  for (let i = 0; i < 100; i++) {
+    before = audited();
+    r = await nurse.get('/api/high-users');
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    if (r.json.patients[0]?.patientId === '106') break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
   const top = r.json.patients[0];
+  assert.ok(Math.abs(Date.parse(r.json.computedAt) - Date.now()) < 60000, r.json.computedAt);
   assert.equal(top.patientId, '106');
   assert.equal(top.score, 16);
   assert.deepEqual(top.points, { admissions: 6, emergency: 3, bedDays: 2, dischargeReady: 2, priorityGroup: 3, age: 0, alerts: 0 });
@@ -278,6 +289,17 @@ test('high users: patients without a team, ranked with their reasons, only with 
   const again = await nurse.get('/api/high-users');
   assert.ok(!again.json.patients.some((p) => p.patientId === '106'), 'in a team now');
   assert.equal((await analyst.get('/api/high-users')).status, 403, 'the secretariat sees no patients');
+  // A GP sees the patients on their list; ward staff those of the ward now or
+  // in the last 30 days (107 left Medisinsk 10 days ago, 106 36 days ago).
+  const gp = new Client(srv.base);
+  await gp.login('lege');
+  const medisin = new Client(srv.base);
+  await medisin.login('medisin');
+  const mine = (await gp.get('/api/high-users')).json.patients;
+  assert.deepEqual(mine.map((p) => [p.patientId, p.relation]), [['107', 'gp']]);
+  const ward = (await medisin.get('/api/high-users')).json;
+  assert.deepEqual(ward.patients.map((p) => [p.patientId, p.relation]), [['107', 'stay']]);
+  assert.ok(ward.withoutRelation >= 1, 'the higher-ranked ones of Aby are counted, not shown');
   assert.equal((await nurse.get('/api/high-users?limit=0')).json.error.field, 'limit');
 });
 
@@ -389,4 +411,25 @@ test('an inter-municipal KAD counts for each municipality it serves, by inhabita
   // Back to its owner alone.
   assert.equal(serves('').status, 0);
   await waitFor([6, 0], 'Aby owns them all again');
+  // The same over the API, by an administrator: bad input is refused with the
+  // field named and changes nothing; staff of the unit may not set it.
+  const admin = new Client(srv.base);
+  assert.equal((await admin.login('drift')).status, 200);
+  assert.equal((await nurse.put('/api/units/22/serves', { municipalities: ['9902'] })).status, 403);
+  for (const [body, status, field] of [[{ municipalities: '9901' }, 400, 'municipalities'],
+    [{ municipalities: ['9901', '99x1'] }, 400, 'municipalities'], [{ municipalities: ['9901', 9902] }, 400, 'municipalities'],
+    [{ municipalities: ['9901', '9999'] }, 404, 'municipality']]) {
+    const r = await admin.put('/api/units/22/serves', body);
+    assert.equal(r.status, status, JSON.stringify(body));
+    assert.equal(r.json.error.field, field, JSON.stringify(body));
+  }
+  assert.equal((await admin.put('/api/units/99999/serves', { municipalities: [] })).status, 404);
+  assert.equal(Number(db.query('SELECT COUNT(*) FROM unit_serves')), 0, 'nothing changed');
+  const set = await admin.put('/api/units/22/serves', { municipalities: ['9902', '9901'] });
+  assert.equal(set.status, 200, JSON.stringify(set.json));
+  assert.deepEqual(set.json.serves, ['9901', '9902']);
+  assert.deepEqual((await nurse.get('/api/units/22')).json.serves, ['9901', '9902']);
+  await waitFor([4, 4], 'shared again, set over the API');
+  assert.deepEqual((await admin.put('/api/units/22/serves', { municipalities: [] })).json.serves, []);
+  await waitFor([6, 0], 'its owner alone again');
 });
