@@ -216,6 +216,7 @@ static void db_close(struct hb_db *db)
 /* ---- pool ---- */
 int hb_store_open(const char *url, int pool_size, struct hb_store **out, struct hb_error *err)
 {
+    *out = NULL; /* callers free what they got on failure too */
     const struct hb__db_ops *ops = NULL;
     if (strncmp(url, "sqlite:", 7) == 0)
         ops = &hb__sqlite_ops;

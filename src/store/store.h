@@ -19,7 +19,8 @@ struct hb_db;   /* one connection */
 struct hb_stmt; /* a cached prepared statement of one connection */
 
 /* Opens a store for url ("sqlite:PATH" or "postgresql://..."). pool_size read
- * connections are opened lazily. On error returns a code and fills err. */
+ * connections are opened lazily. On error returns a code, fills err and sets
+ * *out to NULL (so hb_store_free(*out) is safe). */
 int hb_store_open(const char *url, int pool_size, struct hb_store **out, struct hb_error *err);
 /* Stops the writer after the queued writes, closes every connection. NULL ok. */
 void hb_store_free(struct hb_store *s);

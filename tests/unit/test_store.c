@@ -84,7 +84,9 @@ int main(int argc, char **argv)
     }
     printf("# backend %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
     struct hb_error err = {0};
+    store = (struct hb_store *)&err; /* what an uninitialised variable might hold */
     ok(hb_store_open("mysql://x", 2, &store, &err) == HB_INVALID, "unknown URL scheme refused");
+    ok(store == NULL, "a failed open leaves no store to free");
     ok(strstr(err.message, "sqlite:") != NULL, "message says what is accepted: %s", err.message);
     int rc = hb_store_open(url, 4, &store, &err);
     ok(rc == 0, "open %s: %s", url, err.message);
