@@ -407,6 +407,52 @@ function unitEditor(unit) {
   return form;
 }
 
+// Administrators: which municipalities an inter-municipal KAD serves (an
+// agreement between them); its beds count for each by inhabitants.
+function servesEditor(data) {
+  const kads = data.units.filter((u) => u.unitType === 'kad');
+  if (!kads.length) return null;
+  const unit = el('select', { id: 'serves-unit' }, kads.map((u) => el('option', { value: u.id }, u.owner ? `${u.name} (${u.owner})` : u.name)));
+  const boxes = data.municipalities.map((m) => el('label', { class: 'check' },
+    el('input', { type: 'checkbox', name: 'serves', value: m.kommunenummer }), ` ${m.name}`));
+  const msg = el('p', { role: 'status', id: 'serves-message' });
+  const form = el('form', { class: 'card', id: 'serves-form' },
+    el('h2', {}, 'Interkommunal KAD'),
+    el('p', { class: 'muted' }, 'Velg kommunene enheten betjener etter avtalen. Sengene fordeles på dem etter innbyggertall, '
+      + 'i kapasitetsoversikten og i indikatorene. Ingen valgt: sengene telles hos kommunen som eier enheten.'),
+    el('label', { for: 'serves-unit' }, 'Enhet'), unit,
+    el('fieldset', { class: 'caps' }, el('legend', {}, 'Enheten betjener'), boxes),
+    msg,
+    el('div', { class: 'actions' }, el('button', { class: 'primary', type: 'submit' }, 'Lagre')));
+  const load = async () => {
+    const u = await api('GET', `/api/units/${unit.value}`);
+    for (const b of form.querySelectorAll('input[name=serves]')) b.checked = u.serves.includes(b.value);
+    msg.className = '';
+    msg.textContent = '';
+  };
+  unit.addEventListener('change', load);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    msg.className = '';
+    msg.textContent = 'Lagrer …';
+    try {
+      const r = await api('PUT', `/api/units/${unit.value}/serves`, {
+        municipalities: [...form.querySelectorAll('input[name=serves]:checked')].map((b) => b.value),
+      });
+      msg.className = 'ok';
+      msg.textContent = r.serves.length
+        ? `Lagret: enheten betjener ${r.serves.length} kommuner, og sengene fordeles etter innbyggertall.`
+        : 'Lagret: sengene telles hos kommunen som eier enheten.';
+      await renderCapacityTables();
+    } catch (e) {
+      msg.className = 'error';
+      msg.textContent = e.message;
+    }
+  });
+  load();
+  return form;
+}
+
 let capacityFilter = { cap: '', type: '' };
 
 async function renderCapacityTables() {
@@ -473,6 +519,9 @@ async function showCapacity() {
   if (data.units.some((u) => u.id === state.me.orgId)) {
     const unit = await api('GET', `/api/units/${state.me.orgId}`);
     if (unit.canEdit) mine.replaceChildren(unitEditor(unit));
+  } else if (state.me.role === 'admin') {
+    const editor = servesEditor(data);
+    if (editor) mine.replaceChildren(editor);
   }
 }
 

@@ -212,3 +212,34 @@ test('a hospital nurse admits to the ward, notifies the municipality and declare
   assert.equal(suite.db.query(`SELECT c.status FROM discharge_case c JOIN patient p ON p.id = c.patient_id WHERE p.nid = '${nid}'`), 'ready');
   assert.deepEqual(errors, []);
 });
+
+test('an administrator sets which municipalities the inter-municipal KAD serves', async () => {
+  const page = await suite.browser.newPage();
+  const errors = collectErrors(page);
+  await login(page, 'admin');
+  await page.getByRole('link', { name: 'Kapasitet', exact: true }).click();
+  await page.getByRole('heading', { name: 'Interkommunal KAD' }).waitFor();
+  const boxes = page.locator('#serves-form input[name=serves]');
+  assert.equal(await boxes.count(), 8);
+  await page.waitForFunction(() => document.querySelectorAll('#serves-form input[name=serves]:checked').length === 8);
+  const kadBeds = async (name) => page.locator('#capacity-municipalities tbody tr', { hasText: name }).locator('td').nth(3).innerText();
+  const shared = await kadBeds('Masfjorden');
+  assert.notEqual(shared, '0,0', 'a share of the region\'s KAD');
+  // Only its owner: every bed counts for Alver, none for the others.
+  for (let i = 0; i < 8; i++) await boxes.nth(i).uncheck();
+  await page.getByRole('button', { name: 'Lagre' }).click();
+  await page.locator('#serves-message', { hasText: 'Lagret: sengene telles hos kommunen som eier enheten.' }).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('#capacity-municipalities tbody tr')]
+    .find((tr) => tr.textContent.includes('Masfjorden'))?.querySelectorAll('td')[3].textContent === '0,0');
+  const total = await page.locator('#capacity-municipalities tfoot td').nth(3).innerText();
+  assert.equal(await kadBeds('Alver'), total, 'the owner has them all');
+  assert.equal(suite.db.query('SELECT COUNT(*) FROM unit_serves'), '0');
+  // Back to the whole region, as the demo has it.
+  for (let i = 0; i < 8; i++) await boxes.nth(i).check();
+  await page.getByRole('button', { name: 'Lagre' }).click();
+  await page.locator('#serves-message', { hasText: 'Lagret: enheten betjener 8 kommuner' }).waitFor();
+  await page.waitForFunction((want) => [...document.querySelectorAll('#capacity-municipalities tbody tr')]
+    .find((tr) => tr.textContent.includes('Masfjorden'))?.querySelectorAll('td')[3].textContent === want, shared);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
