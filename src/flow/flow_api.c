@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "../app.h"
-#include "../core/banned.h"
 #include "../org/org.h"
 #include "flow.h"
+
+#include "../core/banned.h"
 
 int hb_api_capacity(struct hb_request *req, struct hb_error *err)
 {

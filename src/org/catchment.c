@@ -107,6 +107,9 @@ int hb_org_serves_set(struct hb_db *db, int64_t unit_id, const char *const *nrs,
     hb_buf_init(&res, 64 * 1024);
     int64_t *ids = hb_arena_alloc(a, sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
     int rc = hb_org_get_unit(db, unit_id, a, &unit, "unit", err);
+    if (rc == 0 && (!unit.unit_type || strcmp(unit.unit_type, "kad") != 0))
+        rc = hb_fail(err, HB_INVALID, "unit",
+                     "Bare en KAD kan betjene flere kommuner; %s er ikke en KAD", unit.name);
     for (int i = 0; rc == 0 && i < n; i++) {
         if ((rc = one_int(db, SQL_MUNI_BY_NR, 0, nrs[i], &ids[i], err)))
             break;

@@ -97,7 +97,8 @@ double hb_org_bed_share(int beds, int64_t pop, int64_t served_pop, int nserved);
 /* Sets the municipalities (by kommunenummer, n of them; none: only its
  * owner) a unit serves, inside a write, with a change record (rtype
  * UnitServes). HB_NOT_FOUND naming "unit" or "municipality" when one is
- * unknown; nothing is changed then. */
+ * unknown, HB_INVALID naming "unit" when it is not a KAD; nothing is changed
+ * then. */
 int hb_org_serves_set(struct hb_db *db, int64_t unit_id, const char *const *nrs, int n,
                       int64_t user_id, struct hb_error *err);
 /* hb_org_serves_set as the callback of hb_store_write. */

@@ -424,6 +424,10 @@ test('an inter-municipal KAD counts for each municipality it serves, by inhabita
     assert.equal(r.json.error.field, field, JSON.stringify(body));
   }
   assert.equal((await admin.put('/api/units/99999/serves', { municipalities: [] })).status, 404);
+  const ward = await admin.put('/api/units/21/serves', { municipalities: ['9901'] });
+  assert.equal(ward.status, 400, 'only a KAD is shared');
+  assert.equal(ward.json.error.field, 'unit');
+  assert.match(ward.json.error.message, /Medisinsk er ikke en KAD/);
   assert.equal(Number(db.query('SELECT COUNT(*) FROM unit_serves')), 0, 'nothing changed');
   const set = await admin.put('/api/units/22/serves', { municipalities: ['9902', '9901'] });
   assert.equal(set.status, 200, JSON.stringify(set.json));
