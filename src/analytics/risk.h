@@ -82,7 +82,7 @@ struct hb_risk_snap {
     int64_t *ids;             /* patient ids sorted, with */
     int32_t *id_pos;          /* the position of each */
     int64_t at_us, took_us;   /* when it was computed, and how long it took */
-    int refs;
+    int refs;                 /* requests holding it (under risk_live.c's lock) */
 };
 /* The current snapshot, held until hb_risk_live_release; starts a renewal
  * when it is due. While the first one is computed, waits a few seconds, then
@@ -91,7 +91,8 @@ const struct hb_risk_snap *hb_risk_live_get(struct hb_store *s, struct hb_error 
 void hb_risk_live_release(const struct hb_risk_snap *snap);
 /* Computes a snapshot now, in the caller's thread, and installs it. */
 int hb_risk_live_refresh(struct hb_store *s, struct hb_error *err);
-/* Starts computing the first snapshot in the background (a server's start). */
+/* Starts computing the first snapshot in the background: the live engine's
+ * thread calls it once the engine has loaded, so the two do not compete. */
 void hb_risk_live_start(struct hb_store *s);
 /* Stops a computation under way and frees the snapshot. */
 void hb_risk_live_stop(void);
