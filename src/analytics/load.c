@@ -357,13 +357,29 @@ static int case_refresh(struct hb_db *db, struct hb_an *an, int64_t id, int64_t 
     return rc;
 }
 
-struct change_ctx {
-    struct hb_db *db;
-    int64_t today, high;
-    const struct an_imap *applied; /* seqs applied inside the window, for skipping */
-    int64_t *todo; /* (seq, kind, rid, version) quadruples to apply after the scan */
-    int ntodo, todo_cap;
+/* A change the refresh applies after its scan of the change log. */
+enum change_kind { CH_PATIENT, CH_STAY, CH_CASE, CH_UNITS /* units, beds, catchment */ };
+struct change {
+    int64_t seq, rid, version;
+    enum change_kind kind;
 };
+
+struct change_ctx {
+    const struct an_imap *applied; /* seqs applied inside the window, for skipping */
+    struct change *todo;
+    int ntodo, todo_cap;
+    bool units; /* a CH_UNITS among them */
+};
+
+static void push(struct change_ctx *c, struct change ch)
+{
+    if (c->ntodo == c->todo_cap) {
+        c->todo_cap = c->todo_cap ? c->todo_cap * 2 : 64;
+        c->todo = hb_xrealloc(c->todo, (size_t)c->todo_cap * sizeof(*c->todo));
+    }
+    c->todo[c->ntodo++] = ch;
+    c->units = c->units || ch.kind == CH_UNITS;
+}
 
 static void change_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
 {
@@ -372,26 +388,24 @@ static void change_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
     if (hb__imap_get(c->applied, seq) >= 0)
         return;
     const char *rt = hb_stmt_col(st, 1, NULL);
-    int64_t kind = is(rt, "Patient", NULL, NULL)              ? 0
-                   : is(rt, "Encounter", NULL, NULL)          ? 1
-                   : is(rt, "DischargeReadyCase", NULL, NULL) ? 2
-                   : is(rt, "Location", "UnitServes", NULL)   ? 3 /* units, beds, catchment */
-                                                              : -1;
+    bool stay = is(rt, "Encounter", NULL, NULL);
     /* What the plan and survey snapshot counts: plans, their goals and tasks,
      * stays (priority groups) and survey imports. */
-    if (kind == 1 || is(rt, "CarePlan", "Goal", "Task") || is(rt, "SurveyResults", NULL, NULL))
+    if (stay || is(rt, "CarePlan", "Goal", "Task") || is(rt, "SurveyResults", NULL, NULL))
         an->plans_changed = true;
-    if (kind < 0)
+    struct change ch = {
+        .seq = seq, .rid = hb_stmt_col_int(st, 2), .version = hb_stmt_col_int(st, 3)};
+    if (is(rt, "Patient", NULL, NULL))
+        ch.kind = CH_PATIENT;
+    else if (stay)
+        ch.kind = CH_STAY;
+    else if (is(rt, "DischargeReadyCase", NULL, NULL))
+        ch.kind = CH_CASE;
+    else if (is(rt, "Location", "UnitServes", NULL))
+        ch.kind = CH_UNITS;
+    else
         return;
-    if (c->ntodo == c->todo_cap) {
-        c->todo_cap = c->todo_cap ? c->todo_cap * 2 : 64;
-        c->todo = hb_xrealloc(c->todo, (size_t)c->todo_cap * 4 * sizeof(int64_t));
-    }
-    int64_t *t = &c->todo[c->ntodo++ * 4];
-    t[0] = seq;
-    t[1] = kind;
-    t[2] = hb_stmt_col_int(st, 2);
-    t[3] = hb_stmt_col_int(st, 3);
+    push(c, ch);
 }
 
 static void stay_change(struct hb_an *an, struct hb_stmt *st, void *ctx)
@@ -402,54 +416,52 @@ static void stay_change(struct hb_an *an, struct hb_stmt *st, void *ctx)
     stay_row(an, st, NULL);
 }
 
-static int apply_change(struct hb_db *db, struct hb_an *an, const int64_t *t, int64_t today,
+/* CH_UNITS is applied once for all, before the rest (load_units). */
+static int apply_change(struct hb_db *db, struct hb_an *an, const struct change *ch, int64_t today,
                         struct hb_error *err)
 {
-    if (t[1] == 0)
-        return rows(db, SQL_PATIENT, &t[2], patient_row, an, NULL, err);
-    if (t[1] == 1)
-        return rows(db, SQL_STAY, &t[2], stay_change, an, (void *)&t[3], err);
-    return case_refresh(db, an, t[2], today, err);
+    switch (ch->kind) {
+    case CH_PATIENT:
+        return rows(db, SQL_PATIENT, &ch->rid, patient_row, an, NULL, err);
+    case CH_STAY:
+        return rows(db, SQL_STAY, &ch->rid, stay_change, an, (void *)&ch->version, err);
+    case CH_CASE:
+        return case_refresh(db, an, ch->rid, today, err);
+    case CH_UNITS:
+        break;
+    }
+    return 0;
 }
 
-static void id_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
+static void open_case_row(struct hb_an *an, struct hb_stmt *st, void *ctx)
 {
     (void)an;
-    struct change_ctx *c = ctx;
-    if (c->ntodo == c->todo_cap) {
-        c->todo_cap = c->todo_cap ? c->todo_cap * 2 : 64;
-        c->todo = hb_xrealloc(c->todo, (size_t)c->todo_cap * 4 * sizeof(int64_t));
-    }
-    c->todo[c->ntodo++ * 4] = hb_stmt_col_int(st, 0);
+    push(ctx, (struct change){.rid = hb_stmt_col_int(st, 0), .kind = CH_CASE});
 }
 
 int hb_an_refresh(struct hb_db *db, struct hb_an *an, struct hb_error *err)
 {
     int64_t now = hb_now_us(), today = hb_local_day(now);
-    struct change_ctx c = {.db = db, .today = today};
-    c.applied = &an->applied_ix;
+    struct change_ctx c = {.applied = &an->applied_ix};
     const int64_t window_id = an->window_ms << 22; /* ids are ms << 22 */
     int64_t from = an->seen_change - window_id;
     int rc = rows(db, SQL_CHANGES, &from, change_row, an, &c, err);
     /* A unit, its beds or catchment changed: read the units again, before
      * the stays (a new unit's first stay may be among them). */
-    bool units = false;
-    for (int i = 0; i < c.ntodo; i++)
-        units = units || c.todo[i * 4 + 1] == 3;
-    if (rc == 0 && units)
+    if (rc == 0 && c.units)
         rc = load_units(db, an, err);
     for (int i = 0; rc == 0 && i < c.ntodo; i++) {
-        const int64_t *t = &c.todo[i * 4];
-        if (t[1] != 3 && (rc = apply_change(db, an, t, today, err)))
+        const struct change *ch = &c.todo[i];
+        if ((rc = apply_change(db, an, ch, today, err)))
             break;
-        if (t[0] > an->seen_change)
-            an->seen_change = t[0];
+        if (ch->seq > an->seen_change)
+            an->seen_change = ch->seq;
         if (an->napplied == an->applied_cap) {
             an->applied_cap = an->applied_cap ? an->applied_cap * 2 : 256;
             an->applied = hb_xrealloc(an->applied, (size_t)an->applied_cap * sizeof(int64_t));
         }
-        an->applied[an->napplied++] = t[0];
-        hb__imap_put(&an->applied_ix, t[0], 1);
+        an->applied[an->napplied++] = ch->seq;
+        hb__imap_put(&an->applied_ix, ch->seq, 1);
     }
     free(c.todo);
     if (rc)
@@ -475,9 +487,9 @@ int hb_an_refresh(struct hb_db *db, struct hb_an *an, struct hb_error *err)
     /* A new day: open cases owe one more day. */
     if (today != an->case_day) {
         struct change_ctx open = {0};
-        rc = rows(db, SQL_OPEN_CASES, NULL, id_row, an, &open, err);
+        rc = rows(db, SQL_OPEN_CASES, NULL, open_case_row, an, &open, err);
         for (int i = 0; rc == 0 && i < open.ntodo; i++)
-            rc = case_refresh(db, an, open.todo[i * 4], today, err);
+            rc = apply_change(db, an, &open.todo[i], today, err);
         free(open.todo);
         if (rc)
             return rc;
