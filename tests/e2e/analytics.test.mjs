@@ -437,3 +437,16 @@ test('an inter-municipal KAD counts for each municipality it serves, by inhabita
   assert.deepEqual((await admin.put('/api/units/22/serves', { municipalities: [] })).json.serves, []);
   await waitFor([6, 0], 'its owner alone again');
 });
+
+test('the high-users list answers while its ranking is replaced under it', async () => {
+  const admin = new Client(srv.base);
+  assert.equal((await admin.login('drift')).status, 200);
+  const reqs = [];
+  for (let i = 0; i < 4; i++) reqs.push(admin.post('/api/indicators/refresh'));
+  for (let i = 0; i < 30; i++) reqs.push(nurse.get('/api/high-users'));
+  const res = await Promise.all(reqs);
+  for (const r of res) assert.equal(r.status, 200, JSON.stringify(r.json));
+  const lists = res.slice(4).map((r) => r.json.patients.map((p) => `${p.patientId}:${p.score}`).join(','));
+  assert.equal(new Set(lists).size, 1, 'the same list from every ranking of the same data');
+  assert.ok(lists[0].length > 0, 'and not an empty one');
+});
